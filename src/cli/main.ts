@@ -3,6 +3,12 @@ import type { Command, Io } from "./command.js";
 import { UsageError } from "./command.js";
 
 const COMMANDS: Record<string, () => Promise<Command>> = {
+  psad: async () => (await import("./psad.js")).command,
+  convert: async () => (await import("./convert.js")).command,
+  parse: async () => (await import("./parse.js")).command,
+  query: async () => (await import("./query.js")).command,
+  afterglow: async () => (await import("./afterglow.js")).command,
+  render: async () => (await import("./render.js")).command,
 };
 
 const io: Io = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr };
@@ -42,4 +48,14 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-process.exitCode = await main(process.argv.slice(2));
+// A reader that stops early (`fwglow parse | head`) is not an error.
+process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+  if (error.code === "EPIPE") process.exit(process.exitCode ?? 0);
+  throw error;
+});
+
+// Exit with the command's code once output is flushed, even if a native handle (DuckDB) or a
+// lingering stream would keep the event loop alive.
+const code = await main(process.argv.slice(2));
+process.exitCode = code;
+process.stdout.write("", () => process.stderr.write("", () => process.exit(code)));

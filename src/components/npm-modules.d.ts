@@ -1,0 +1,5 @@
+// Types for Framework's `npm:` imports (served from the offline npm cache, shared with the
+// page's own `Plot`), so components can import them and still typecheck.
+declare module "npm:@observablehq/plot" {
+  export * from "@observablehq/plot";
+}

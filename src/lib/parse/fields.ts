@@ -1,0 +1,512 @@
+// The netfilter fields, `IN=… OUT=… SRC=… PROTO=… …` as the kernel's nf_log_ipv4/ipv6
+// write them: one left-to-right scan of space-separated tokens. Keys mean different things
+// before and after PROTO= (LEN, ID, SEQ, OPT), and inside the bracketed copy of the
+// offending packet that ICMP errors carry (`[SRC=… DST=… PROTO=UDP SPT=… DPT=… ]`).
+import type { FwEvent } from "../schema.js";
+import { parseV4, parseV6, v4Text } from "./address.js";
+import { Interner, byLength, lookup } from "./intern.js";
+
+const U8 = 0xff;
+const U16 = 0xffff;
+const U32 = 0xffffffff;
+
+const PROTO_NUMBERS: Record<string, number> = {
+  ICMP: 1,
+  IGMP: 2,
+  TCP: 6,
+  UDP: 17,
+  GRE: 47,
+  ESP: 50,
+  AH: 51,
+  ICMPv6: 58,
+  SCTP: 132,
+  UDPLITE: 136,
+};
+
+// What the fields after PROTO= belong to.
+const OTHER = 0;
+const TCP = 1;
+const UDP = 2;
+const ICMP = 3;
+
+// The keys and bare words the scan knows, matched in place (no slice per token).
+const KEYS = byLength([
+  "IN", "OUT", "PHYSIN", "PHYSOUT", "MAC", "MACSRC", "MACDST", "MACPROTO", "SRC", "DST", "LEN",
+  "TOS", "PREC", "TTL", "HOPLIMIT", "ID", "TC", "FLOWLBL", "FRAG", "PROTO", "SPT", "DPT", "SEQ",
+  "ACK", "WINDOW", "RES", "URGP", "TYPE", "CODE", "MTU", "SPI", "UID", "GID", "MARK",
+]);
+const WORDS = byLength([
+  "SYN", "ACK", "FIN", "RST", "PSH", "URG", "ECE", "CWR", "DF", "MF", "CE", "OPT", "INCOMPLETE",
+]);
+
+const interfaces = new Interner();
+const macs = new Interner();
+const protos = new Interner();
+const flagTexts = new Interner();
+
+/**
+ * Where the netfilter record of a line starts (its `IN=`), or -1 if it has none: `IN=`
+ * (possibly glued to the prefix: `…attemptsIN=br0`) followed by the fields the kernel
+ * always writes next.
+ */
+export function findRecord(s: string, from: number): number {
+  for (let k = s.indexOf("IN=", from); k >= 0; k = s.indexOf("IN=", k + 3)) {
+    if (k >= 4 && s.startsWith("PHYS", k - 4)) continue;
+    let next = s.indexOf(" ", k + 3);
+    if (next < 0) return -1;
+    while (s.charCodeAt(next) === 32) ++next;
+    if (
+      s.startsWith("OUT=", next) ||
+      s.startsWith("SRC=", next) ||
+      s.startsWith("MAC", next) ||
+      s.startsWith("PHYSIN=", next) ||
+      s.startsWith("ARP ", next)
+    ) {
+      return k;
+    }
+  }
+  return -1;
+}
+
+/** Reads the fields of the record starting at `at` into `e`; returns why it cannot, or null. */
+export function parseFields(s: string, at: number, e: FwEvent): string | null {
+  const n = s.length;
+  let i = at;
+  let depth = 0; // inside [ … ] of an ICMP error
+  let transport = -1; // OTHER, TCP, UDP, ICMP once PROTO= is read
+  let innerTransport = -1;
+  let tcpHeader = false; // WINDOW= read
+  let flagsStart = -1; // where the TCP flags are on the line
+  let flagsEnd = -1;
+  let flagWords: string[] | null = null; // when they are not one run
+  let sawIn = false;
+  while (i < n) {
+    if (s.charCodeAt(i) === 32) {
+      ++i;
+      continue;
+    }
+    let end = s.indexOf(" ", i);
+    if (end < 0) end = n;
+    if (s.charCodeAt(i) === 91) {
+      ++depth;
+      ++i;
+      if (i === end) continue;
+    }
+    const eq = s.indexOf("=", i);
+    if (eq >= 0 && eq < end) {
+      const key = lookup(KEYS, s, i, eq);
+      let vs = eq + 1;
+      let ve = end;
+      let closes = 0;
+      if (s.charCodeAt(vs) === 34) {
+        // DESCR="…" (Ubiquiti) may hold spaces
+        const quote = s.indexOf('"', vs + 1);
+        if (quote < 0) return `unterminated quote in ${s.slice(i, eq)}=`;
+        ++vs;
+        ve = quote;
+        end = quote + 1;
+      } else {
+        while (ve > vs && s.charCodeAt(ve - 1) === 93) {
+          --ve;
+          ++closes;
+        }
+      }
+      let reason: string | null = null;
+      if (depth === 0) {
+        switch (key) {
+          case "IN":
+            if (!sawIn) e.in_if = vs < ve ? interfaces.get(s, vs, ve) : null;
+            sawIn = true;
+            break;
+          case "OUT":
+            e.out_if = vs < ve ? interfaces.get(s, vs, ve) : null;
+            break;
+          case "PHYSIN":
+            e.phys_in = vs < ve ? interfaces.get(s, vs, ve) : null;
+            break;
+          case "PHYSOUT":
+            e.phys_out = vs < ve ? interfaces.get(s, vs, ve) : null;
+            break;
+          case "MAC":
+            if (vs < ve) mac(s, vs, ve, e);
+            break;
+          case "MACSRC":
+            e.src_mac = vs < ve ? s.slice(vs, ve).toLowerCase() : null;
+            break;
+          case "MACDST":
+            e.dst_mac = vs < ve ? s.slice(vs, ve).toLowerCase() : null;
+            break;
+          case "MACPROTO": {
+            const v = hex(s, vs, ve, U16, true);
+            if (v < 0) reason = bad(s, key, vs, ve, U16);
+            else e.ether_type = v;
+            break;
+          }
+          case "SRC":
+          case "DST":
+            if ((key === "SRC" ? e.src : e.dst) === null) reason = address(s, key, vs, ve, e);
+            break;
+          case "LEN":
+            if (transport < 0) {
+              if (e.len === null) reason = (e.len = dec(s, vs, ve, U16)) < 0 ? bad(s, key, vs, ve, U16) : null;
+            } else if (transport === UDP) {
+              reason = (e.udp_len = dec(s, vs, ve, U16)) < 0 ? bad(s, key, vs, ve, U16) : null;
+            }
+            break;
+          case "TOS":
+            reason = (e.tos = hex(s, vs, ve, U8, false)) < 0 ? bad(s, key, vs, ve, U8) : null;
+            break;
+          case "PREC":
+            reason = (e.prec = hex(s, vs, ve, U8, false)) < 0 ? bad(s, key, vs, ve, U8) : null;
+            break;
+          case "TTL":
+          case "HOPLIMIT":
+            reason = (e.ttl = dec(s, vs, ve, U8)) < 0 ? bad(s, key, vs, ve, U8) : null;
+            break;
+          case "ID":
+            if (transport === ICMP) {
+              reason = (e.icmp_id = dec(s, vs, ve, U16)) < 0 ? bad(s, key, vs, ve, U16) : null;
+            } else if (transport < 0) {
+              reason = (e.ip_id = dec(s, vs, ve, U32)) < 0 ? bad(s, key, vs, ve, U32) : null;
+            }
+            break;
+          case "TC":
+            reason = (e.tc = dec(s, vs, ve, U8)) < 0 ? bad(s, key, vs, ve, U8) : null;
+            break;
+          case "FLOWLBL":
+            reason = (e.flow_label = dec(s, vs, ve, 0xfffff)) < 0 ? bad(s, key, vs, ve, 0xfffff) : null;
+            break;
+          case "FRAG":
+            reason = (e.frag_off = dec(s, vs, ve, U16)) < 0 ? bad(s, key, vs, ve, U16) : null;
+            break;
+          case "PROTO":
+            if (transport < 0) {
+              reason = proto(s, vs, ve, e);
+              transport = kind(e.proto ?? "");
+            }
+            break;
+          case "SPT":
+            reason = (e.spt = dec(s, vs, ve, U16)) < 0 ? bad(s, key, vs, ve, U16) : null;
+            break;
+          case "DPT":
+            reason = (e.dpt = dec(s, vs, ve, U16)) < 0 ? bad(s, key, vs, ve, U16) : null;
+            break;
+          case "SEQ":
+            if (transport === ICMP) {
+              reason = (e.icmp_seq = dec(s, vs, ve, U16)) < 0 ? bad(s, key, vs, ve, U16) : null;
+            } else {
+              reason = (e.tcp_seq = dec(s, vs, ve, U32)) < 0 ? bad(s, key, vs, ve, U32) : null;
+            }
+            break;
+          case "ACK":
+            reason = (e.tcp_ack = dec(s, vs, ve, U32)) < 0 ? bad(s, key, vs, ve, U32) : null;
+            break;
+          case "WINDOW":
+            reason = (e.window = dec(s, vs, ve, U16)) < 0 ? bad(s, key, vs, ve, U16) : null;
+            tcpHeader = true;
+            break;
+          case "RES":
+            reason = (e.res = hex(s, vs, ve, U8, false)) < 0 ? bad(s, key, vs, ve, U8) : null;
+            break;
+          case "URGP":
+            reason = (e.urgp = dec(s, vs, ve, U16)) < 0 ? bad(s, key, vs, ve, U16) : null;
+            break;
+          case "TYPE":
+            reason = (e.icmp_type = dec(s, vs, ve, U8)) < 0 ? bad(s, key, vs, ve, U8) : null;
+            break;
+          case "CODE":
+            reason = (e.icmp_code = dec(s, vs, ve, U8)) < 0 ? bad(s, key, vs, ve, U8) : null;
+            break;
+          case "MTU":
+            reason = (e.icmp_mtu = dec(s, vs, ve, U16)) < 0 ? bad(s, key, vs, ve, U16) : null;
+            break;
+          case "SPI":
+            reason = (e.spi = hex(s, vs, ve, U32, true)) < 0 ? bad(s, key, vs, ve, U32) : null;
+            break;
+          case "UID":
+            reason = (e.uid = dec(s, vs, ve, U32)) < 0 ? bad(s, key, vs, ve, U32) : null;
+            break;
+          case "GID":
+            reason = (e.gid = dec(s, vs, ve, U32)) < 0 ? bad(s, key, vs, ve, U32) : null;
+            break;
+          case "MARK":
+            reason = (e.mark = hex(s, vs, ve, U32, true)) < 0 ? bad(s, key, vs, ve, U32) : null;
+            break;
+        }
+      } else if (depth === 1) {
+        // The offending packet's header: only what identifies its flow.
+        switch (key) {
+          case "SRC":
+          case "DST": {
+            const a = vs < ve ? ip(s, vs, ve) : null;
+            if (!a) reason = `bad inner ${key} address "${s.slice(vs, ve)}"`;
+            else if (key === "SRC") e.inner_src ??= a;
+            else e.inner_dst ??= a;
+            break;
+          }
+          case "PROTO":
+            if (e.inner_proto === null && vs < ve) {
+              e.inner_proto = protos.get(s, vs, ve);
+              innerTransport = kind(e.inner_proto);
+            }
+            break;
+          case "SPT":
+          case "DPT":
+            if (innerTransport === TCP || innerTransport === UDP || innerTransport === OTHER) {
+              const v = dec(s, vs, ve, U16);
+              if (v < 0) reason = `inner ${bad(s, key, vs, ve, U16)}`;
+              else if (key === "SPT") e.inner_spt ??= v;
+              else e.inner_dpt ??= v;
+            }
+            break;
+        }
+      }
+      if (reason !== null) return reason;
+      depth -= closes;
+      if (depth < 0) return `unbalanced "]" after ${s.slice(i, eq)}=`;
+      i = end;
+      continue;
+    }
+
+    // A bare word: a marker (DF, SYN, …), "OPT (…)", "INCOMPLETE [n bytes]", or a lone "]".
+    let te = end;
+    let closes = 0;
+    while (te > i && s.charCodeAt(te - 1) === 93) {
+      --te;
+      ++closes;
+    }
+    const word = lookup(WORDS, s, i, te);
+    if (word === "OPT" && s.startsWith(" (", end)) {
+      const close = s.indexOf(")", end + 2);
+      if (close < 0) return "unterminated OPT (";
+      if (depth === 0) {
+        const opts = s.slice(end + 2, close).trim();
+        if (transport < 0) e.ip_opts = e.ip_opts === null ? opts : `${e.ip_opts} ${opts}`;
+        else e.tcp_opts = opts;
+      }
+      i = close + 1;
+      continue;
+    }
+    if (word === "INCOMPLETE" && s.startsWith(" [", end)) {
+      const close = s.indexOf("]", end + 2);
+      if (close < 0 || !s.startsWith(" bytes", close - 6)) return "unterminated INCOMPLETE [";
+      const bytes = dec(s, end + 2, close - 6, U16);
+      if (bytes < 0) return `bad INCOMPLETE [${s.slice(end + 2, close)}]`;
+      if (depth === 0) e.incomplete = bytes;
+      i = close + 1;
+      continue;
+    }
+    if (depth === 0) {
+      if (word.length === 3 && word !== "OPT" && transport === TCP) {
+        // TCP flags as logged; normally one run ("ACK PSH FIN") that one slice covers
+        if (flagsStart < 0) {
+          flagsStart = i;
+          flagsEnd = te;
+        } else if (flagWords === null && flagsEnd === i - 1) {
+          flagsEnd = te;
+        } else {
+          flagWords ??= s.slice(flagsStart, flagsEnd).split(" ");
+          flagWords.push(word);
+        }
+      } else if (word === "DF") e.df = true;
+      else if (word === "MF") e.mf = true;
+      else if (word === "CE") e.ce = true;
+      else if (word === "INCOMPLETE") e.mf = true; // an IPv6 fragment header's M flag
+      else if (s.startsWith("FRAG:", i)) {
+        e.frag_off = dec(s, i + 5, te, U16);
+        if (e.frag_off < 0) return bad(s, "FRAG:", i + 5, te, U16);
+      } else if (s.startsWith("ID:", i)) {
+        // IPv6 fragment identification, %08x
+        e.ip_id = hex(s, i + 3, te, U32, false);
+        if (e.ip_id < 0) return bad(s, "ID:", i + 3, te, U32);
+      }
+    }
+    depth -= closes;
+    if (depth < 0) return `unbalanced "]"`;
+    i = end;
+  }
+
+  if (depth > 0) return "cut off inside the bracketed header of an ICMP error";
+  if (e.src === null) return e.mac !== null && s.includes("ARP ", at) ? "ARP record (no SRC=)" : "missing SRC=";
+  if (e.dst === null) return "missing DST=";
+  if (e.proto === null) return "missing PROTO=";
+  if (e.incomplete === null && !e.frag_off) {
+    if ((transport === TCP || transport === UDP) && (e.spt === null || e.dpt === null)) {
+      return `PROTO=${e.proto} without ${e.spt === null ? "SPT=" : "DPT="}`;
+    }
+    if (transport === ICMP && (e.icmp_type === null || e.icmp_code === null)) {
+      return `PROTO=${e.proto} without ${e.icmp_type === null ? "TYPE=" : "CODE="}`;
+    }
+  }
+  if (e.family === 4) {
+    e.df ??= false;
+    e.mf ??= false;
+    e.ce ??= false;
+  } else {
+    e.mf ??= false;
+  }
+  if (transport === TCP && (tcpHeader || flagsStart >= 0 || e.spt !== null)) {
+    const flags = flagWords
+      ? flagWords.join(" ")
+      : flagsStart < 0
+        ? ""
+        : flagTexts.get(s, flagsStart, flagsEnd);
+    e.flags = flags;
+    e.syn = flags.includes("SYN");
+    e.ack = flags.includes("ACK");
+    e.fin = flags.includes("FIN");
+    e.rst = flags.includes("RST");
+    e.psh = flags.includes("PSH");
+    e.urg = flags.includes("URG");
+    e.ece = flags.includes("ECE");
+    e.cwr = flags.includes("CWR");
+  }
+  e.chain = e.in_if ? (e.out_if ? "FORWARD" : "INPUT") : e.out_if ? "OUTPUT" : null;
+  return null;
+}
+
+function kind(proto: string): number {
+  switch (proto) {
+    case "TCP":
+    case "6":
+      return TCP;
+    case "UDP":
+    case "UDPLITE":
+    case "17":
+    case "136":
+      return UDP;
+    case "ICMP":
+    case "ICMPv6":
+    case "1":
+    case "58":
+      return ICMP;
+    default:
+      return OTHER;
+  }
+}
+
+function proto(s: string, vs: number, ve: number, e: FwEvent): string | null {
+  if (vs === ve) return "empty PROTO=";
+  const name = protos.get(s, vs, ve);
+  const known = PROTO_NUMBERS[name];
+  if (known !== undefined) {
+    e.proto = name;
+    e.proto_num = known;
+    return null;
+  }
+  const number = dec(s, vs, ve, U8);
+  if (number >= 0) {
+    e.proto = name;
+    e.proto_num = number;
+    return null;
+  }
+  if (/^[A-Za-z][A-Za-z0-9-]*$/.test(name)) {
+    e.proto = name; // a name we do not know the number of
+    return null;
+  }
+  return `bad PROTO=${name}`;
+}
+
+function address(s: string, key: string, vs: number, ve: number, e: FwEvent): string | null {
+  if (vs === ve) return `empty ${key}=`;
+  const family = hasColon(s, vs, ve) ? 6 : 4;
+  if (e.family !== null && e.family !== family) return `${key}= is IPv${family}, SRC= was IPv${e.family}`;
+  const src = key === "SRC";
+  if (family === 4) {
+    const int = parseV4(s, vs, ve);
+    if (int < 0) return `bad ${key} address "${s.slice(vs, ve)}"`;
+    if (src) {
+      e.src = v4Text(s, vs, ve, int);
+      e.src_v4 = int;
+    } else {
+      e.dst = v4Text(s, vs, ve, int);
+      e.dst_v4 = int;
+    }
+  } else {
+    const a = parseV6(s, vs, ve);
+    if (!a) return `bad ${key} address "${s.slice(vs, ve)}"`;
+    if (src) {
+      e.src = a.text;
+      e.src_v6_hi = a.hi;
+      e.src_v6_lo = a.lo;
+    } else {
+      e.dst = a.text;
+      e.dst_v6_hi = a.hi;
+      e.dst_v6_lo = a.lo;
+    }
+  }
+  e.family = family;
+  return null;
+}
+
+/** Canonical text of an inner address, or null. */
+function ip(s: string, vs: number, ve: number): string | null {
+  if (hasColon(s, vs, ve)) return parseV6(s, vs, ve)?.text ?? null;
+  const int = parseV4(s, vs, ve);
+  return int < 0 ? null : v4Text(s, vs, ve, int);
+}
+
+function hasColon(s: string, vs: number, ve: number): boolean {
+  const colon = s.indexOf(":", vs);
+  return colon >= 0 && colon < ve;
+}
+
+/** MAC=dst:src:type[:more] (14+ bytes) → mac, dst_mac, src_mac, ether_type. */
+function mac(s: string, vs: number, ve: number, e: FwEvent): void {
+  const text = macs.get(s, vs, ve);
+  e.mac = text;
+  let decoded = macParts.get(text);
+  if (decoded === undefined) {
+    decoded = decodeMac(text);
+    if (macParts.size > 1024) macParts.clear();
+    macParts.set(text, decoded);
+  }
+  if (decoded === null) return;
+  e.dst_mac = decoded.dst;
+  e.src_mac = decoded.src;
+  e.ether_type = decoded.type;
+}
+
+const macParts = new Map<string, { dst: string; src: string; type: number | null } | null>();
+
+function decodeMac(mac: string): { dst: string; src: string; type: number | null } | null {
+  if (mac.length < 41) return null;
+  for (let k = 2; k < 41; k += 3) if (mac.charCodeAt(k) !== 58) return null;
+  const text = mac.toLowerCase();
+  const hi = hex(text, 36, 38, U8, false);
+  const lo = hex(text, 39, 41, U8, false);
+  return { dst: text.slice(0, 17), src: text.slice(18, 35), type: hi >= 0 && lo >= 0 ? hi * 256 + lo : null };
+}
+
+/** The decimal number in s[a, b) if it is at most max, else -1. */
+function dec(s: string, a: number, b: number, max: number): number {
+  if (a >= b || b - a > 10) return -1;
+  let v = 0;
+  for (let k = a; k < b; ++k) {
+    const d = s.charCodeAt(k) - 48;
+    if (d < 0 || d > 9) return -1;
+    v = v * 10 + d;
+  }
+  return v > max ? -1 : v;
+}
+
+/** `0x…` hex in s[a, b) (bare hex digits too, or decimal if decimalOk) if at most max, else -1. */
+function hex(s: string, a: number, b: number, max: number, decimalOk: boolean): number {
+  if (s.charCodeAt(a) === 48 && (s.charCodeAt(a + 1) | 32) === 120) a += 2;
+  else if (decimalOk) return dec(s, a, b, max);
+  if (a >= b || b - a > 8) return -1;
+  let v = 0;
+  for (let k = a; k < b; ++k) {
+    const c = s.charCodeAt(k);
+    const d = c >= 48 && c <= 57 ? c - 48 : (c | 32) >= 97 && (c | 32) <= 102 ? (c | 32) - 87 : -1;
+    if (d < 0) return -1;
+    v = v * 16 + d;
+  }
+  return v > max ? -1 : v;
+}
+
+function bad(s: string, key: string, vs: number, ve: number, max: number): string {
+  if (vs === ve) return `empty ${key}${key.endsWith(":") ? "" : "="}`;
+  const value = s.slice(vs, Math.min(ve, vs + 40));
+  return `${key}${key.endsWith(":") ? "" : "="}${value} is not a number in 0..${max}`;
+}
