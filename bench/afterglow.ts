@@ -33,24 +33,43 @@ writeFileSync(csvPath, `${lines.join("\n")}\n`);
 const text = readFileSync(csvPath, "utf8");
 const cfgText = readFileSync(configPath, "utf8");
 const times: number[] = [];
+const cpu: number[] = [];
 let out = "";
 for (let k = 0; k < 3; k++) {
+  const c0 = process.cpuUsage();
   const t0 = performance.now();
   const cfg = parseConfig(cfgText, "color.nf");
   const { rows } = parseCsv(text);
   const g = buildGraph(rows, { config: cfg });
   out = toDot(g);
   times.push(performance.now() - t0);
+  const c = process.cpuUsage(c0);
+  cpu.push((c.user + c.system) / 1000);
 }
 const nodes = out.split("\n").filter((l) => l.endsWith("]")).length;
-console.log(`library: ${N} rows -> ${nodes} nodes, DOT ${out.length} bytes; best of 3 ${Math.min(...times).toFixed(0)} ms`);
+console.log(
+  `library: ${N} rows -> ${nodes} nodes, DOT ${out.length} bytes; best of 3 ${Math.min(...times).toFixed(0)} ms wall, ${Math.min(...cpu).toFixed(0)} ms CPU`,
+);
 
 // end to end: the CLI, including Node + tsx start-up
 const bin = join(root, "bin/fwglow.js");
 const cli: number[] = [];
+const loadavg = (await import("node:os")).loadavg()[0]?.toFixed(1);
+console.log(`(load average ${loadavg} on this machine while measuring)`);
 for (let k = 0; k < 3; k++) {
   const t0 = performance.now();
-  execFileSync(process.execPath, [bin, "afterglow", "-c", configPath, "-i", csvPath, "-w", join(dir, "out.dot")]);
+  execFileSync(process.execPath, [
+    bin,
+    "afterglow",
+    "-c",
+    configPath,
+    "-i",
+    csvPath,
+    "-w",
+    join(dir, "out.dot"),
+  ]);
   cli.push(performance.now() - t0);
 }
-console.log(`cli: fwglow afterglow -c color.nf on ${N} rows: best of 3 ${Math.min(...cli).toFixed(0)} ms (wall, incl. start-up)`);
+console.log(
+  `cli: fwglow afterglow -c color.nf on ${N} rows: best of 3 ${Math.min(...cli).toFixed(0)} ms (wall, incl. start-up)`,
+);

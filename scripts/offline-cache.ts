@@ -284,7 +284,9 @@ export async function fillOfflineCache(
   }
   await writeFile(stampFile, `${JSON.stringify({ key, files }, null, 1)}\n`);
   const ms = performance.now() - start;
-  log(`offline-cache: ${files.length} files, ${inv.lazy.length} placeholders in ${(ms / 1000).toFixed(1)} s`);
+  log(
+    `offline-cache: ${files.length} files, ${inv.lazy.length} placeholders in ${(ms / 1000).toFixed(1)} s`,
+  );
   return { skipped: false, files: files.length, ms };
 }
 

@@ -8,8 +8,8 @@
 import { existsSync } from "node:fs";
 import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { dataKey } from "../src/data/_parsed.js";
 import { projectDir } from "../src/data/_logs.js";
+import { dataKey } from "../src/data/_parsed.js";
 import { fillOfflineCache } from "./offline-cache.js";
 
 const cacheDir = join(projectDir, "src", ".observablehq", "cache");
@@ -20,7 +20,8 @@ try {
   const key = await dataKey();
   const previous = existsSync(keyFile) ? (await readFile(keyFile, "utf-8")).trim() : undefined;
   if (previous !== key) {
-    if (previous !== undefined) process.stderr.write("prebuild: logs or parser changed; reloading data\n");
+    if (previous !== undefined)
+      process.stderr.write("prebuild: logs or parser changed; reloading data\n");
     await rm(join(cacheDir, "data"), { recursive: true, force: true });
     await mkdir(cacheDir, { recursive: true });
     await writeFile(keyFile, `${key}\n`);

@@ -7,7 +7,7 @@
 
 import { createReadStream } from "node:fs";
 import { stat } from "node:fs/promises";
-import { type Server, createServer } from "node:http";
+import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { extname, join, normalize, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -41,7 +41,9 @@ async function findFile(root: string, urlPath: string): Promise<string | undefin
   }
   const file = normalize(join(root, path));
   if (file !== root && !file.startsWith(root + sep)) return undefined;
-  const candidates = path.endsWith("/") ? [join(file, "index.html")] : [file, `${file}.html`, join(file, "index.html")];
+  const candidates = path.endsWith("/")
+    ? [join(file, "index.html")]
+    : [file, `${file}.html`, join(file, "index.html")];
   for (const c of candidates) {
     const s = await stat(c).catch(() => undefined);
     if (s?.isFile()) return c;

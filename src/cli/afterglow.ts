@@ -180,7 +180,9 @@ export function parseArgs(args: string[]): Parsed {
           p.format = "gdf";
           break;
         case "j":
-          throw new UsageError("-j (GraphSON) is not supported; use --format json or --format graphml");
+          throw new UsageError(
+            "-j (GraphSON) is not supported; use --format json or --format graphml",
+          );
         case "v":
           p.verbose = true;
           break;
@@ -198,7 +200,8 @@ export function parseArgs(args: string[]): Parsed {
 
 async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
   const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(typeof chunk === "string" ? Buffer.from(chunk) : (chunk as Buffer));
+  for await (const chunk of stream)
+    chunks.push(typeof chunk === "string" ? Buffer.from(chunk) : (chunk as Buffer));
   return Buffer.concat(chunks).toString("utf8");
 }
 
@@ -248,7 +251,8 @@ async function run(args: string[], io: Io): Promise<number> {
     const bad = graph.skipped.filter((s) => s.reason !== "invisible");
     for (const s of bad.slice(0, 5))
       io.stderr.write(`fwglow afterglow: line ${lines[s.row]}: skipped: ${s.reason}\n`);
-    if (bad.length > 5) io.stderr.write(`fwglow afterglow: ... ${bad.length - 5} more rows skipped\n`);
+    if (bad.length > 5)
+      io.stderr.write(`fwglow afterglow: ... ${bad.length - 5} more rows skipped\n`);
   }
   if (p.verbose) {
     io.stderr.write(

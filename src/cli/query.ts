@@ -128,8 +128,9 @@ export async function runQuery(options: QueryOptions, out: NodeJS.WritableStream
         const rows = reader.getRows().map((r) => r.map(tableCell));
         rowCount = rows.length;
         const widths = names.map((n, c) => Math.max(n.length, ...rows.map((r) => r[c].text.length)));
+        const right = names.map((_, c) => rows.some((r) => r[c].right));
         const line = (cells: string[]) => cells.join("  ").trimEnd();
-        let text = `${line(names.map((n, c) => n.padEnd(widths[c])))}\n${line(widths.map((w) => "-".repeat(w)))}\n`;
+        let text = `${line(names.map((n, c) => (right[c] ? n.padStart(widths[c]) : n.padEnd(widths[c]))))}\n${line(widths.map((w) => "-".repeat(w)))}\n`;
         for (const r of rows) {
           text += `${line(r.map((cell, c) => (cell.right ? cell.text.padStart(widths[c]) : cell.text.padEnd(widths[c]))))}\n`;
           if (text.length > 1 << 16) {

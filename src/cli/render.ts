@@ -53,11 +53,14 @@ function parseArgs(args: string[]): Parsed {
     } else if (a === "-T" || (a.startsWith("-T") && a.length > 2)) {
       const v = value("-T");
       if (v !== "png" && !(TEXT_FORMATS as readonly string[]).includes(v))
-        throw new UsageError(`-T expects svg, png or ${TEXT_FORMATS.slice(1).join(", ")}, got '${v}'`);
+        throw new UsageError(
+          `-T expects svg, png or ${TEXT_FORMATS.slice(1).join(", ")}, got '${v}'`,
+        );
       p.format = v as Format;
     } else if (a === "--scale") {
       const v = Number(value("--scale"));
-      if (!Number.isFinite(v) || v <= 0 || v > 20) throw new UsageError("--scale expects a number in (0, 20]");
+      if (!Number.isFinite(v) || v <= 0 || v > 20)
+        throw new UsageError("--scale expects a number in (0, 20]");
       p.scale = v;
     } else if (a === "-" || !a.startsWith("-")) {
       if (gotInput) throw new UsageError(`only one input, got '${p.input}' and '${a}'`);
@@ -74,7 +77,8 @@ function formatOf(p: Parsed): Format {
   if (ext === "png") return "png";
   if (ext === "gv") return "dot";
   if (ext && (TEXT_FORMATS as readonly string[]).includes(ext)) return ext as Format;
-  if (ext !== undefined && ext !== "svg") throw new UsageError(`unknown output type .${ext}; use -T`);
+  if (ext !== undefined && ext !== "svg")
+    throw new UsageError(`unknown output type .${ext}; use -T`);
   return "svg";
 }
 
@@ -85,7 +89,11 @@ async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
 }
 
 /** Lays out `dot` with the given engine; returns Graphviz's output as text. */
-export async function layout(dot: string, format: Exclude<Format, "png">, engine: Engine = "neato"): Promise<string> {
+export async function layout(
+  dot: string,
+  format: Exclude<Format, "png">,
+  engine: Engine = "neato",
+): Promise<string> {
   const { Graphviz } = await import("@hpcc-js/wasm-graphviz");
   const gv = await Graphviz.load();
   return gv.layout(dot, format as Parameters<typeof gv.layout>[1], engine);

@@ -1,7 +1,7 @@
 // Paints a link graph on a 2D canvas — an OffscreenCanvas in the layout worker, or a page
 // canvas (fallback, PNG export). Everything it needs is plain data so it can be posted.
 
-import {drawShape} from "./linkgraph-shapes.js";
+import { drawShape } from "./linkgraph-shapes.js";
 
 export type Context2D = CanvasRenderingContext2D | OffscreenCanvasRenderingContext2D;
 
@@ -16,6 +16,7 @@ export interface Scene {
   /** Rank of each node by row count (0: busiest): who gets a label first. */
   rank: Uint32Array;
   labels: "beside" | "inside" | "none";
+  labelColor: string;
   /** Edges as node-index pairs, and each edge's width class (see `edgeWidth`). */
   links: Uint32Array;
   bucket: Uint8Array;
@@ -31,7 +32,7 @@ export interface Transform {
 export interface View {
   pos: Float32Array;
   t: Transform;
-  hover?: {nodes: Set<number>; edges: Set<number>};
+  hover?: { nodes: Set<number>; edges: Set<number> };
   pinned: Set<number>;
 }
 
@@ -42,7 +43,9 @@ export function edgeBuckets(counts: ArrayLike<number>): Uint8Array {
   let max = 1;
   for (let i = 0; i < counts.length; ++i) max = Math.max(max, counts[i]);
   const out = new Uint8Array(counts.length);
-  if (max > 1) for (let i = 0; i < counts.length; ++i) out[i] = Math.round(Math.sqrt((counts[i] - 1) / (max - 1)) * (BUCKETS - 1));
+  if (max > 1)
+    for (let i = 0; i < counts.length; ++i)
+      out[i] = Math.round(Math.sqrt((counts[i] - 1) / (max - 1)) * (BUCKETS - 1));
   return out;
 }
 export const edgeWidth = (b: number) => 0.6 + b * 0.7;
@@ -50,7 +53,10 @@ export const edgeWidth = (b: number) => 0.6 + b * 0.7;
 /** Up to 300 nodes all get labels; beyond, the busiest, more of them as one zooms in. */
 export function labelled(scene: Scene, view: View, i: number): boolean {
   const n = scene.rank.length;
-  return scene.labels !== "none" && (n <= 300 || scene.rank[i] < 120 * view.t.k ** 2 || (view.hover?.nodes.has(i) ?? false));
+  return (
+    scene.labels !== "none" &&
+    (n <= 300 || scene.rank[i] < 120 * view.t.k ** 2 || (view.hover?.nodes.has(i) ?? false))
+  );
 }
 
 /** The transform that fits every node into w × h. */
@@ -65,17 +71,17 @@ export function fitTransform(scene: Scene, pos: Float32Array, w: number, h: numb
     y0 = Math.min(y0, pos[i * 2 + 1] - scene.ey[i]);
     y1 = Math.max(y1, pos[i * 2 + 1] + scene.ey[i]);
   }
-  if (!(x1 >= x0)) return {x: w / 2, y: h / 2, k: 1};
+  if (!(x1 >= x0)) return { x: w / 2, y: h / 2, k: 1 };
   // Room on the right for the labels beside the nodes.
   const k = Math.min(4, (0.95 * w) / (x1 - x0 + 80), (0.95 * h) / (y1 - y0 + 20));
-  return {x: w / 2 - (k * (x0 + x1)) / 2, y: h / 2 - (k * (y0 + y1)) / 2, k};
+  return { x: w / 2 - (k * (x0 + x1)) / 2, y: h / 2 - (k * (y0 + y1)) / 2, k };
 }
 
 /** A painter for one scene: `(context, view, width, height, pixelRatio) => void`. */
 export function painter(scene: Scene) {
-  const {shape, fill, ex, ey, links, bucket} = scene;
+  const { shape, fill, ex, ey, links, bucket } = scene;
   const n = ex.length;
-  const byBucket: number[][] = Array.from({length: BUCKETS}, () => []);
+  const byBucket: number[][] = Array.from({ length: BUCKETS }, () => []);
   bucket.forEach((b, i) => byBucket[b].push(i));
 
   // Nodes are stamped from small bitmaps, one per look and zoom level: a software canvas
@@ -109,7 +115,7 @@ export function painter(scene: Scene) {
 
   // Edges in graph units; nodes and labels in screen pixels (labels keep their size).
   return function paint(c: Context2D, view: View, w: number, h: number, ratio: number) {
-    const {pos, t, hover, pinned} = view;
+    const { pos, t, hover, pinned } = view;
     const dim = hover ? 0.12 : 1;
     c.save();
     c.setTransform(ratio, 0, 0, ratio, 0, 0);
@@ -152,7 +158,13 @@ export function painter(scene: Scene) {
       } else {
         const img = sprite(i, q, ratio, pinned.has(i));
         const f = t.k / q / ratio;
-        c.drawImage(img, x - (img.width * f) / 2, y - (img.height * f) / 2, img.width * f, img.height * f);
+        c.drawImage(
+          img,
+          x - (img.width * f) / 2,
+          y - (img.height * f) / 2,
+          img.width * f,
+          img.height * f,
+        );
       }
     };
     c.globalAlpha = dim;
@@ -164,7 +176,7 @@ export function painter(scene: Scene) {
       const size = inside ? 10 * t.k : 10; // AfterGlow's fontsize=10
       if (size >= 5) {
         c.font = `${size}px sans-serif`;
-        c.fillStyle = "black";
+        c.fillStyle = scene.labelColor;
         c.textAlign = inside ? "center" : "left";
         c.textBaseline = "middle";
         for (let i = 0; i < n; ++i) {

@@ -2,8 +2,15 @@
 // (the page's canvas transferred to it: neither ticks nor rasterising touch the main thread)
 // and, where no worker can start, on the main thread in short slices.
 
-import {fitTransform, painter, type Context2D, type Scene, type Transform, type View} from "./linkgraph-draw.js";
-import {createLayout, type Layout} from "./linkgraph-layout.js";
+import {
+  fitTransform,
+  painter,
+  type Context2D,
+  type Scene,
+  type Transform,
+  type View,
+} from "./linkgraph-draw.js";
+import { createLayout, type Layout } from "./linkgraph-layout.js";
 
 export type ToEngine =
   | {
@@ -15,25 +22,33 @@ export type ToEngine =
       height: number;
       ratio: number;
     }
-  | {type: "view"; t: Transform}
-  | {type: "hover"; nodes?: number[]; edges?: number[]}
-  | {type: "fix"; i: number; x: number; y: number}
-  | {type: "release"; i: number}
-  | {type: "cool"};
+  | { type: "view"; t: Transform }
+  | { type: "hover"; nodes?: number[]; edges?: number[] }
+  | { type: "fix"; i: number; x: number; y: number }
+  | { type: "release"; i: number }
+  | { type: "cool" };
 
-export type FromEngine = {type: "positions"; positions: Float32Array; running: boolean; ticks: number; t: Transform};
+export type FromEngine = {
+  type: "positions";
+  positions: Float32Array;
+  running: boolean;
+  ticks: number;
+  t: Transform;
+};
 
 // Redraws on the display's beat where the host has one (windows, Chrome's workers).
 const nextFrame: (f: () => void) => unknown =
-  typeof requestAnimationFrame === "function" ? (f) => requestAnimationFrame(f) : (f) => setTimeout(f, 16);
+  typeof requestAnimationFrame === "function"
+    ? (f) => requestAnimationFrame(f)
+    : (f) => setTimeout(f, 16);
 
 export function engine(post: (m: FromEngine) => void, slice = 30): (m: ToEngine) => void {
   let layout: Layout | undefined;
   let paint: ReturnType<typeof painter> | undefined;
   let scene: Scene;
   let context: Context2D;
-  let size = {width: 0, height: 0, ratio: 1};
-  const view: View = {pos: new Float32Array(0), t: {x: 0, y: 0, k: 1}, pinned: new Set()};
+  let size = { width: 0, height: 0, ratio: 1 };
+  const view: View = { pos: new Float32Array(0), t: { x: 0, y: 0, k: 1 }, pinned: new Set() };
   let fit = true; // until the reader zooms, the view follows the layout
   let settled = false;
   let drawn = 0;
@@ -52,10 +67,16 @@ export function engine(post: (m: FromEngine) => void, slice = 30): (m: ToEngine)
     if (!layout) return;
     const running = layout.step(slice);
     view.pos = layout.positions;
-    // The first layout shows a frame every 150 ms: more would take the CPU it needs.
-    if (settled || !running || performance.now() - drawn > 150) draw();
+    // The first layout shows a frame every 250 ms: more would take the time it needs.
+    if (settled || !running || performance.now() - drawn > 250) draw();
     if (!running) settled = true;
-    post({type: "positions", positions: view.pos.slice(), running, ticks: layout.ticks(), t: view.t});
+    post({
+      type: "positions",
+      positions: view.pos.slice(),
+      running,
+      ticks: layout.ticks(),
+      t: view.t,
+    });
     if (running) timer = setTimeout(run, 0);
   }
   const redraw = () => (frame ??= nextFrame(draw));
@@ -66,7 +87,7 @@ export function engine(post: (m: FromEngine) => void, slice = 30): (m: ToEngine)
       size = m;
       context = m.canvas.getContext("2d") as Context2D;
       paint = painter(scene);
-      layout = createLayout({radius: m.radius, links: scene.links});
+      layout = createLayout({ radius: m.radius, links: scene.links });
     } else if (!layout) {
       return;
     } else if (m.type === "view") {
@@ -74,7 +95,7 @@ export function engine(post: (m: FromEngine) => void, slice = 30): (m: ToEngine)
       view.t = m.t;
       return void redraw();
     } else if (m.type === "hover") {
-      view.hover = m.nodes && {nodes: new Set(m.nodes), edges: new Set(m.edges)};
+      view.hover = m.nodes && { nodes: new Set(m.nodes), edges: new Set(m.edges) };
       return void redraw();
     } else if (m.type === "fix") {
       layout.fix(m.i, m.x, m.y);

@@ -2,8 +2,8 @@
 // component runs it in time slices when no worker can be started. Positions live in
 // one Float32Array [x0, y0, x1, y1, …] so they can be posted without copying objects.
 
-import {forceLink, forceManyBody, forceSimulation, forceX, forceY, forceCollide} from "d3-force";
-import type {SimulationNodeDatum} from "d3-force";
+import { forceLink, forceManyBody, forceSimulation, forceX, forceY, forceCollide } from "d3-force";
+import type { SimulationNodeDatum } from "d3-force";
 
 export interface LayoutInput {
   /** Node radii (px), one per node. */
@@ -26,13 +26,13 @@ export interface Layout {
   cool(): void;
 }
 
-type Node = SimulationNodeDatum & {r: number};
+type Node = SimulationNodeDatum & { r: number };
 
 /** Ticks for a first layout: d3's 300 below a thousand nodes, fewer above — the seeded
  * positions are close to the result, and past a few thousand nodes shape matters more
  * than polish. */
 export function tickBudget(nodes: number): number {
-  return Math.round(Math.max(80, Math.min(300, 300_000 / Math.max(1, nodes))));
+  return Math.round(Math.max(50, Math.min(300, 150_000 / Math.max(1, nodes))));
 }
 
 /** Starting positions: each component grows from its busiest node, neighbours on a
@@ -49,7 +49,7 @@ export function seed(n: number, links: Uint32Array, radius: Float32Array): Float
     adj[fill[links[k]]++] = links[k + 1];
     adj[fill[links[k + 1]]++] = links[k];
   }
-  const order = Array.from({length: n}, (_, i) => i).sort((a, b) => deg[b] - deg[a] || a - b);
+  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => deg[b] - deg[a] || a - b);
   const pos = new Float32Array(n * 2);
   const placed = new Uint8Array(n);
   const golden = Math.PI * (3 - Math.sqrt(5));
@@ -88,11 +88,18 @@ export function seed(n: number, links: Uint32Array, radius: Float32Array): Float
   return pos;
 }
 
-export function createLayout({radius, links, ticks}: LayoutInput): Layout {
+export function createLayout({ radius, links, ticks }: LayoutInput): Layout {
   const n = radius.length;
   const start = seed(n, links, radius);
-  const nodes: Node[] = Array.from({length: n}, (_, i) => ({x: start[i * 2], y: start[i * 2 + 1], r: radius[i]}));
-  const edges = Array.from({length: links.length / 2}, (_, k) => ({source: links[k * 2], target: links[k * 2 + 1]}));
+  const nodes: Node[] = Array.from({ length: n }, (_, i) => ({
+    x: start[i * 2],
+    y: start[i * 2 + 1],
+    r: radius[i],
+  }));
+  const edges = Array.from({ length: links.length / 2 }, (_, k) => ({
+    source: links[k * 2],
+    target: links[k * 2 + 1],
+  }));
   const total = ticks ?? tickBudget(n);
   const alpha = 0.6; // seeded: start cooler than from scratch
   const sim = forceSimulation(nodes)
@@ -100,12 +107,18 @@ export function createLayout({radius, links, ticks}: LayoutInput): Layout {
     .alphaDecay(1 - (0.001 / alpha) ** (1 / total))
     .force(
       "link",
-      forceLink<Node, {source: number | Node; target: number | Node}>(edges).distance(
+      forceLink<Node, { source: number | Node; target: number | Node }>(edges).distance(
         (e) => 12 + (e.source as Node).r + (e.target as Node).r,
       ),
     )
     // A coarser Barnes–Hut approximation past a thousand nodes: repulsion is most of a tick.
-    .force("charge", forceManyBody<Node>().strength(-40).theta(n > 1000 ? 1.5 : 0.9).distanceMax(600))
+    .force(
+      "charge",
+      forceManyBody<Node>()
+        .strength(-40)
+        .theta(n > 1000 ? 1.5 : 0.9)
+        .distanceMax(600),
+    )
     // Weak centring keeps the many small components of a firewall log in view.
     .force("x", forceX<Node>(0).strength(0.02))
     .force("y", forceY<Node>(0).strength(0.02))
@@ -115,7 +128,8 @@ export function createLayout({radius, links, ticks}: LayoutInput): Layout {
   const positions = new Float32Array(n * 2);
   let count = 0;
   const copy = () => {
-    for (let i = 0; i < n; ++i) (positions[i * 2] = nodes[i].x ?? 0), (positions[i * 2 + 1] = nodes[i].y ?? 0);
+    for (let i = 0; i < n; ++i)
+      (positions[i * 2] = nodes[i].x ?? 0), (positions[i * 2 + 1] = nodes[i].y ?? 0);
   };
   copy();
   return {

@@ -1,36 +1,17 @@
 // From the graph model to what the link graph draws: index-based nodes and edges, folded
 // and thresholded to an edge budget, with the reduction stated in words for the figure.
 
-import type {Kind} from "./linkgraph-shapes.js";
+import type { Graph, GraphNode, NodeKind } from "../lib/graph/model.js";
 
-// The structural subset of the graph model (src/lib/graph) that the renderer reads.
-export interface GraphNodeLike {
-  id: string;
-  kind: Kind;
-  label: string;
-  fill?: string;
-  shape?: string;
-  size?: number;
-  count: number;
-  rows: readonly number[];
-}
-export interface GraphEdgeLike {
-  source: string;
-  target: string;
-  count: number;
-  rows: readonly number[];
-}
-export interface GraphLike {
-  nodes: readonly GraphNodeLike[];
-  edges: readonly GraphEdgeLike[];
-}
-
+/** A node as drawn: a model node, or several single-neighbour nodes folded into one. */
 export interface ViewNode {
-  id: string;
-  kind: Kind;
+  /** The model node (absent for a folded group). */
+  model?: GraphNode;
+  kind: NodeKind;
   label: string;
-  fill?: string;
-  shape?: string;
+  color: string;
+  shape: string;
+  /** Inches, when the config sizes nodes. */
   size?: number;
   count: number;
   rows: readonly number[];
@@ -75,18 +56,27 @@ function mode<T>(values: T[]): T {
  * one kind hanging off the same node into one "+N" node (largest groups first: a scan's
  * fan-out), then keeps the heaviest edges (ties: edges of busier nodes), then drops the
  * nodes left with no edge. Deterministic: equal input, equal output. */
-export function reduceGraph(graph: GraphLike, maxEdges = Infinity): Reduced {
-  const index = new Map<string, number>();
-  const nodes: ViewNode[] = graph.nodes.map((n, i) => (index.set(n.id, i), {...n, folded: 0}));
-  let edges: ViewEdge[] = [];
-  for (const e of graph.edges) {
-    const source = index.get(e.source);
-    const target = index.get(e.target);
-    if (source !== undefined && target !== undefined) edges.push({source, target, count: e.count, rows: e.rows});
-  }
+export function reduceGraph(graph: Pick<Graph, "nodes" | "edges">, maxEdges = Infinity): Reduced {
+  const nodes: ViewNode[] = graph.nodes.map((n) => ({
+    model: n,
+    kind: n.kind,
+    label: n.label,
+    color: n.color,
+    shape: n.shape,
+    size: n.size,
+    count: n.count,
+    rows: n.rows,
+    folded: 0,
+  }));
+  let edges: ViewEdge[] = graph.edges.map((e) => ({
+    source: e.source,
+    target: e.target,
+    count: e.weight,
+    rows: e.rows,
+  }));
   const total = edges.length;
   const totalNodes = nodes.length;
-  if (total <= maxEdges) return {nodes, edges, note: ""};
+  if (total <= maxEdges) return { nodes, edges, note: "" };
   const notes: string[] = [];
 
   // Fold leaves: group single-neighbour nodes by (neighbour, kind, direction).
@@ -104,7 +94,9 @@ export function reduceGraph(graph: GraphLike, maxEdges = Infinity): Reduced {
     if (g) g.push(i);
     else groups.set(key, [i]);
   });
-  const order = [...groups.values()].filter((g) => g.length > 1).sort((a, b) => b.length - a.length || a[0] - b[0]);
+  const order = [...groups.values()]
+    .filter((g) => g.length > 1)
+    .sort((a, b) => b.length - a.length || a[0] - b[0]);
   let excess = total - maxEdges;
   let foldedNodes = 0;
   let foldedGroups = 0;
@@ -117,10 +109,9 @@ export function reduceGraph(graph: GraphLike, maxEdges = Infinity): Reduced {
     const members = g.map((i) => nodes[leafIsTarget ? edges[i].target : edges[i].source]);
     const kind = members[0].kind;
     const folded: ViewNode = {
-      id: `\u0000fold:${nodes[hub].id}\t${kind}`,
       kind,
       label: `+${fmt(members.length)} ${kind}s`,
-      fill: mode(members.map((m) => m.fill)),
+      color: mode(members.map((m) => m.color)),
       shape: mode(members.map((m) => m.shape)),
       size: Math.max(...members.map((m) => m.size ?? 0)) || undefined,
       count: members.reduce((s, m) => s + m.count, 0),
@@ -142,22 +133,30 @@ export function reduceGraph(graph: GraphLike, maxEdges = Infinity): Reduced {
   }
   if (foldedGroups) {
     edges = edges.filter((_, i) => !drop[i]);
-    notes.push(`${fmt(foldedNodes)} single-neighbour nodes folded into ${fmt(foldedGroups)} “+N” nodes`);
+    notes.push(
+      `${fmt(foldedNodes)} single-neighbour nodes folded into ${fmt(foldedGroups)} “+N” nodes`,
+    );
   }
 
   // Threshold: the heaviest edges; among equal counts, those of the busiest nodes.
   if (edges.length > maxEdges) {
     const weight = (e: ViewEdge) => nodes[e.source].count + nodes[e.target].count;
     const ranked = edges
-      .map((e, i) => ({e, i, w: weight(e)}))
+      .map((e, i) => ({ e, i, w: weight(e) }))
       .sort((a, b) => b.e.count - a.e.count || b.w - a.w || a.i - b.i);
     const cut = ranked[maxEdges - 1].e.count;
     const hiddenAtCut = ranked.slice(maxEdges).filter((r) => r.e.count === cut).length;
-    edges = ranked.slice(0, maxEdges).sort((a, b) => a.i - b.i).map((r) => r.e);
+    edges = ranked
+      .slice(0, maxEdges)
+      .sort((a, b) => a.i - b.i)
+      .map((r) => r.e);
     const below = ranked.length - maxEdges - hiddenAtCut;
     const parts: string[] = [];
     if (below) parts.push(`edges with count < ${fmt(cut)} hidden`);
-    if (hiddenAtCut) parts.push(`${fmt(hiddenAtCut)} edges with count ${fmt(cut)} hidden (those of the least active nodes)`);
+    if (hiddenAtCut)
+      parts.push(
+        `${fmt(hiddenAtCut)} edges with count ${fmt(cut)} hidden (those of the least active nodes)`,
+      );
     notes.push(parts.join(", "));
   }
 
@@ -167,10 +166,10 @@ export function reduceGraph(graph: GraphLike, maxEdges = Infinity): Reduced {
   for (const e of edges) {
     for (const i of [e.source, e.target]) if (keep[i] < 0) keep[i] = kept.push(nodes[i]) - 1;
   }
-  edges = edges.map((e) => ({...e, source: keep[e.source], target: keep[e.target]}));
+  edges = edges.map((e) => ({ ...e, source: keep[e.source], target: keep[e.target] }));
   const shownModel = kept.reduce((s, n) => s + (n.folded ? 0 : 1), 0);
   const head = `showing ${fmt(edges.length)} of ${fmt(total)} edges and ${fmt(shownModel)} of ${fmt(totalNodes)} nodes`;
-  return {nodes: kept, edges, note: [head, ...notes].join("; ")};
+  return { nodes: kept, edges, note: [head, ...notes].join("; ") };
 }
 
 /** Compressed adjacency: for node i, neighbours and edges are
@@ -181,7 +180,10 @@ export interface Adjacency {
   edge: Uint32Array;
 }
 
-export function adjacency(n: number, edges: readonly {source: number; target: number}[]): Adjacency {
+export function adjacency(
+  n: number,
+  edges: readonly { source: number; target: number }[],
+): Adjacency {
   const offset = new Uint32Array(n + 1);
   for (const e of edges) offset[e.source + 1]++, offset[e.target + 1]++;
   for (let i = 0; i < n; ++i) offset[i + 1] += offset[i];
@@ -194,13 +196,17 @@ export function adjacency(n: number, edges: readonly {source: number; target: nu
     node[fill[e.target]] = e.source;
     edge[fill[e.target]++] = i;
   });
-  return {offset, node, edge};
+  return { offset, node, edge };
 }
 
 /** A node, its neighbours and the edges between the node and them. */
-export function neighbourhood(adj: Adjacency, i: number): {nodes: Set<number>; edges: Set<number>} {
+export function neighbourhood(
+  adj: Adjacency,
+  i: number,
+): { nodes: Set<number>; edges: Set<number> } {
   const nodes = new Set([i]);
   const edges = new Set<number>();
-  for (let k = adj.offset[i]; k < adj.offset[i + 1]; ++k) nodes.add(adj.node[k]), edges.add(adj.edge[k]);
-  return {nodes, edges};
+  for (let k = adj.offset[i]; k < adj.offset[i + 1]; ++k)
+    nodes.add(adj.node[k]), edges.add(adj.edge[k]);
+  return { nodes, edges };
 }

@@ -2,7 +2,7 @@
 // CanvasRenderingContext2D and d3-path's path() implement: one drawing code for the canvas
 // and for SVG export.
 
-import {color as parseColor, rgb} from "d3-color";
+import { X11_RGB } from "../lib/graph/colors.js";
 
 /** The drawing calls used by shapes (a canvas context or a d3-path `path()`). */
 export interface PathContext {
@@ -14,9 +14,13 @@ export interface PathContext {
 
 export type Kind = "source" | "event" | "target";
 
-/** AfterGlow's defaults: sources and targets are ellipses in DOT, events boxes; the book's
- * figures read as source ellipse, event box, target circle. */
-export const defaultShape: Record<Kind, string> = {source: "ellipse", event: "box", target: "circle"};
+/** The outline a node is drawn with. The model's defaults are AfterGlow's (ellipse, events
+ * box); AfterGlow draws them 0.2 in wide, so a target's ellipse is a circle, as in the
+ * book's figures; sources stay wider ellipses to tell them apart. */
+export function nodeShape(kind: Kind, shape: string | undefined): string {
+  if (!shape) return kind === "event" ? "box" : kind === "target" ? "circle" : "ellipse";
+  return kind === "target" && shape === "ellipse" ? "circle" : shape;
+}
 
 // Bezier handle length for a quarter ellipse.
 const K = 0.5522847498;
@@ -30,7 +34,15 @@ function ellipse(c: PathContext, x: number, y: number, rx: number, ry: number) {
   c.closePath();
 }
 
-function polygon(c: PathContext, x: number, y: number, rx: number, ry: number, sides: number, start: number) {
+function polygon(
+  c: PathContext,
+  x: number,
+  y: number,
+  rx: number,
+  ry: number,
+  sides: number,
+  start: number,
+) {
   for (let i = 0; i < sides; ++i) {
     const a = start + (2 * Math.PI * i) / sides;
     const px = x + rx * Math.cos(a);
@@ -83,7 +95,14 @@ export function shapeExtent(shape: string, r: number): [number, number] {
 
 /** Traces a node outline centred on x, y with half extents rx, ry; returns false for
  * shapes with no outline (plaintext). Unknown shapes are ellipses, as in Graphviz. */
-export function drawShape(c: PathContext, shape: string, x: number, y: number, rx: number, ry: number): boolean {
+export function drawShape(
+  c: PathContext,
+  shape: string,
+  x: number,
+  y: number,
+  rx: number,
+  ry: number,
+): boolean {
   const up = -Math.PI / 2;
   switch (shape) {
     case "plaintext":
@@ -128,35 +147,11 @@ export function drawShape(c: PathContext, shape: string, x: number, y: number, r
   return true;
 }
 
-// X11 colour names Graphviz knows and CSS does not; numbered variants are handled below.
-const x11: Record<string, string> = {
-  lightgoldenrod: "#eedd82",
-  navyblue: "#000080",
-  violetred: "#d02090",
-  lightslateblue: "#8470ff",
-  x11gray: "#bebebe",
-  x11green: "#00ff00",
-};
-// X11's name1..name4 are the base colour scaled by these factors.
-const shade = [1, 1, 0.932, 0.804, 0.545];
-
-/** A Graphviz/X11 colour name as a CSS colour, or `fallback` when it is not a colour. */
-export function cssColor(name: string | undefined | null, fallback = "antiquewhite"): string {
-  if (!name) return fallback;
-  const n = name.trim().toLowerCase().replace(/\s+/g, "");
-  const direct = parseColor(n) ?? (x11[n] ? parseColor(x11[n]) : null);
-  if (direct) return direct.formatHex();
-  const grey = /^gr[ae]y(\d{1,3})$/.exec(n);
-  if (grey && +grey[1] <= 100) {
-    const v = Math.round((+grey[1] / 100) * 255);
-    return rgb(v, v, v).formatHex();
-  }
-  const numbered = /^([a-z]+)([1-4])$/.exec(n);
-  const base = numbered && (parseColor(numbered[1]) ?? (x11[numbered[1]] ? parseColor(x11[numbered[1]]) : null));
-  if (numbered && base) {
-    const c = rgb(base);
-    const f = shade[+numbered[2]];
-    return rgb(c.r * f, c.g * f, c.b * f).formatHex();
-  }
-  return fallback;
+/** A model colour (an X11 name as Graphviz knows it, or #rrggbb[aa]) as a CSS colour. */
+export function cssColor(name: string | undefined, fallback = "antiquewhite"): string {
+  const c = name?.trim().toLowerCase() ?? "";
+  if (/^#[0-9a-f]{6}([0-9a-f]{2})?$/.test(c)) return c;
+  if (c === "invisible" || c === "transparent" || c === "none") return "transparent";
+  const rgb = X11_RGB.get(c);
+  return rgb ? `rgb(${rgb.join(",")})` : fallback;
 }

@@ -2,26 +2,41 @@
 // canvas in AfterGlow's look, laid out by d3-force and painted in a Web Worker, with hover, drag, pin,
 // zoom, the log rows behind any node or edge, and SVG/PNG export of the current view.
 
-import {drag} from "d3-drag";
-import {path} from "d3-path";
-import {quadtree, type Quadtree} from "d3-quadtree";
-import {select} from "d3-selection";
-import {zoom, zoomIdentity} from "d3-zoom";
-import {edgeBuckets, edgeWidth, labelled, painter, type Scene, type Transform, type View} from "./linkgraph-draw.js";
-import type {FromEngine, ToEngine} from "./linkgraph-engine.js";
+import { drag } from "d3-drag";
+import { path } from "d3-path";
+import { quadtree, type Quadtree } from "d3-quadtree";
+import { select } from "d3-selection";
+import { zoom, zoomIdentity } from "d3-zoom";
+import {
+  BUCKETS,
+  edgeBuckets,
+  edgeWidth,
+  labelled,
+  painter,
+  type Scene,
+  type Transform,
+  type View,
+} from "./linkgraph-draw.js";
+import type { Graph, GraphAttrs } from "../lib/graph/model.js";
+import type { FromEngine, ToEngine } from "./linkgraph-engine.js";
 import {
   adjacency,
   neighbourhood,
   reduceGraph,
-  type GraphLike,
   type ViewEdge,
   type ViewNode,
 } from "./linkgraph-reduce.js";
-import {cssColor, defaultShape, drawShape, shapeExtent, type PathContext} from "./linkgraph-shapes.js";
+import {
+  cssColor,
+  drawShape,
+  nodeShape,
+  shapeExtent,
+  type PathContext,
+} from "./linkgraph-shapes.js";
 
 export interface LinkGraphSelection {
   node?: ViewNode;
-  edge?: {source: ViewNode; target: ViewNode; count: number};
+  edge?: { source: ViewNode; target: ViewNode; count: number };
   /** Every row index behind the node or edge. */
   indices: readonly number[];
   /** The rows themselves (from `rows` or `rowsFor`), at most `rowLimit` of them. */
@@ -33,7 +48,7 @@ export interface LinkGraphOptions {
   height?: number;
   /** Edge budget: beyond it leaves are folded and light edges hidden (stated on the figure). */
   maxEdges?: number;
-  /** AfterGlow's xlabels=1 (beside, the default), xlabels=0 (inside, the book's look), -n. */
+  /** AfterGlow's xlabels=1 (beside), xlabels=0 (inside, the book's look), -n; default: the graph's. */
   labels?: "beside" | "inside" | "none";
   /** The rows the graph was built from, indexed by the model's row indices… */
   rows?: readonly unknown[];
@@ -48,7 +63,7 @@ export interface LinkGraphOptions {
 export interface LinkGraphElement extends HTMLElement {
   value: LinkGraphSelection | null;
   /** Resolves once the first layout has settled and been drawn. */
-  settled: Promise<{ticks: number; ms: number}>;
+  settled: Promise<{ ticks: number; ms: number }>;
   toSVG(): string;
   toPNG(): Promise<Blob>;
 }
@@ -58,7 +73,10 @@ const FONT = "10px sans-serif"; // AfterGlow's fontsize=10
 const fmt = (n: number) => String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ",");
 
 const xml = (s: string) =>
-  s.replace(/[&<>"]/g, (c) => ({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;"})[c] as string);
+  s.replace(
+    /[&<>"]/g,
+    (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c] as string,
+  );
 
 function download(blob: Blob, name: string) {
   const a = document.createElement("a");
@@ -75,7 +93,7 @@ function engineHost(
   canvas: HTMLCanvasElement,
   replace: () => HTMLCanvasElement,
   onMessage: (m: FromEngine) => void,
-): {post(m: ToEngine): void; stop(): void} {
+): { post(m: ToEngine): void; stop(): void } {
   let worker: Worker | undefined;
   let local: ((m: ToEngine) => void) | undefined;
   let start: ToEngine | undefined;
@@ -84,14 +102,14 @@ function engineHost(
   async function mainThread() {
     worker?.terminate();
     worker = undefined;
-    const {engine} = await import("./linkgraph-engine.js");
+    const { engine } = await import("./linkgraph-engine.js");
     local = engine(onMessage, 12);
-    if (start) local({...start, canvas: replace()} as ToEngine);
+    if (start) local({ ...start, canvas: replace() } as ToEngine);
     for (const m of queue.splice(0)) local(m);
   }
   try {
-    worker = new Worker(import.meta.resolve("./linkgraph-layout.worker.js"), {type: "module"});
-    worker.onmessage = ({data}) => ((heard = true), onMessage(data));
+    worker = new Worker(import.meta.resolve("./linkgraph-layout.worker.js"), { type: "module" });
+    worker.onmessage = ({ data }) => ((heard = true), onMessage(data));
     worker.onerror = () => heard || mainThread();
   } catch {
     mainThread();
@@ -103,7 +121,7 @@ function engineHost(
         if (worker) {
           try {
             const off = canvas.transferControlToOffscreen();
-            worker.postMessage({...m, canvas: off}, [off]);
+            worker.postMessage({ ...m, canvas: off }, [off]);
           } catch {
             mainThread();
           }
@@ -119,10 +137,23 @@ function engineHost(
   };
 }
 
-export function linkGraph(graph: GraphLike, options: LinkGraphOptions = {}): LinkGraphElement {
-  const {width = 640, height = 480, maxEdges = 5000, labels = "beside", rows, rowsFor, rowLimit = 500} = options;
+/** The graph model (src/lib/graph); `attrs` supplies AfterGlow's xlabels and label colour. */
+export type LinkGraphInput = Pick<Graph, "nodes" | "edges"> & {
+  attrs?: Pick<GraphAttrs, "xlabels" | "labelColor">;
+};
+
+export function linkGraph(graph: LinkGraphInput, options: LinkGraphOptions = {}): LinkGraphElement {
+  const {
+    width = 640,
+    height = 480,
+    maxEdges = 5000,
+    labels = graph.attrs?.xlabels === false ? "inside" : "beside",
+    rows,
+    rowsFor,
+    rowLimit = 500,
+  } = options;
   const t0 = performance.now();
-  const {nodes, edges, note} = reduceGraph(graph, maxEdges);
+  const { nodes, edges, note } = reduceGraph(graph, maxEdges);
   const n = nodes.length;
   const adj = adjacency(n, edges);
 
@@ -132,7 +163,7 @@ export function linkGraph(graph: GraphLike, options: LinkGraphOptions = {}): Lin
   const ex = new Float32Array(n);
   const ey = new Float32Array(n);
   const radius = new Float32Array(n);
-  const shape = nodes.map((d) => d.shape ?? defaultShape[d.kind]);
+  const shape = nodes.map((d) => nodeShape(d.kind, d.shape));
   nodes.forEach((d, i) => {
     // AfterGlow sizes are in inches (0.2 by default): 72 px an inch, halved for a radius.
     const r = Math.max(2, Math.min(40, (d.size ?? 0.2) * 36));
@@ -146,26 +177,27 @@ export function linkGraph(graph: GraphLike, options: LinkGraphOptions = {}): Lin
     radius[i] = Math.max(w, h);
   });
   const rank = new Uint32Array(n);
-  Array.from({length: n}, (_, i) => i)
+  Array.from({ length: n }, (_, i) => i)
     .sort((a, b) => nodes[b].count - nodes[a].count || a - b)
     .forEach((i, k) => (rank[i] = k));
   const links = new Uint32Array(edges.length * 2);
   edges.forEach((e, i) => ((links[i * 2] = e.source), (links[i * 2 + 1] = e.target)));
   const scene: Scene = {
     shape,
-    fill: nodes.map((d) => cssColor(d.fill)),
+    fill: nodes.map((d) => cssColor(d.color)),
     label: nodes.map((d) => d.label),
     ex,
     ey,
     rank,
     labels,
+    labelColor: cssColor(graph.attrs?.labelColor, "black"),
     links,
     bucket: edgeBuckets(edges.map((e) => e.count)),
   };
 
   // State, mirrored from the engine for hit testing and export.
-  let pos = new Float32Array(n * 2);
-  let transform: Transform = {x: 0, y: 0, k: 1};
+  let pos: Float32Array = new Float32Array(n * 2);
+  let transform: Transform = { x: 0, y: 0, k: 1 };
   let touched = false; // the reader has zoomed or dragged: the view stops following the layout
   let tree: Quadtree<number> | undefined;
   let hovered = -1; // node i, or edge j as -2 - j
@@ -205,17 +237,23 @@ export function linkGraph(graph: GraphLike, options: LinkGraphOptions = {}): Lin
   panel.style.cssText = "max-height:240px;overflow:auto;font-size:11px";
 
   // Hit testing, in graph coordinates.
-  const invert = (px: number, py: number) => [(px - transform.x) / transform.k, (py - transform.y) / transform.k];
+  const invert = (px: number, py: number) => [
+    (px - transform.x) / transform.k,
+    (py - transform.y) / transform.k,
+  ];
   function nodeAt(px: number, py: number): number | undefined {
     tree ??= quadtree<number>()
       .x((i) => pos[i * 2])
       .y((i) => pos[i * 2 + 1])
-      .addAll(Array.from({length: n}, (_, i) => i));
+      .addAll(Array.from({ length: n }, (_, i) => i));
     const [x, y] = invert(px, py);
     const slack = 3 / transform.k;
     const i = tree.find(x, y, 42 + slack);
     if (i === undefined) return undefined;
-    return Math.abs(pos[i * 2] - x) <= ex[i] + slack && Math.abs(pos[i * 2 + 1] - y) <= ey[i] + slack ? i : undefined;
+    return Math.abs(pos[i * 2] - x) <= ex[i] + slack &&
+      Math.abs(pos[i * 2 + 1] - y) <= ey[i] + slack
+      ? i
+      : undefined;
   }
   function edgeAt(px: number, py: number): number | undefined {
     const [x, y] = invert(px, py);
@@ -235,7 +273,7 @@ export function linkGraph(graph: GraphLike, options: LinkGraphOptions = {}): Lin
   }
 
   // The engine: layout and painting.
-  let settle: (s: {ticks: number; ms: number}) => void = () => {};
+  let settle: (s: { ticks: number; ms: number }) => void = () => {};
   root.settled = new Promise((resolve) => (settle = resolve));
   const sel = select(stage);
   const zoomer = zoom<HTMLDivElement, unknown>()
@@ -243,9 +281,9 @@ export function linkGraph(graph: GraphLike, options: LinkGraphOptions = {}): Lin
     .on("zoom", (event) => {
       if (!event.sourceEvent) return; // the engine's fitted view, mirrored below
       touched = true;
-      const {x, y, k} = event.transform;
-      transform = {x, y, k};
-      host.post({type: "view", t: transform});
+      const { x, y, k } = event.transform;
+      transform = { x, y, k };
+      host.post({ type: "view", t: transform });
     });
   const host = engineHost(
     canvas,
@@ -262,14 +300,14 @@ export function linkGraph(graph: GraphLike, options: LinkGraphOptions = {}): Lin
         transform = m.t;
         zoomer.transform(sel, zoomIdentity.translate(m.t.x, m.t.y).scale(m.t.k));
       }
-      if (!m.running) settle({ticks: m.ticks, ms: performance.now() - t0});
+      if (!m.running) settle({ ticks: m.ticks, ms: performance.now() - t0 });
     },
   );
-  host.post({type: "start", scene, radius, canvas, width, height, ratio: dpr});
+  host.post({ type: "start", scene, radius, canvas, width, height, ratio: dpr });
   options.invalidation?.then(() => host.stop());
 
   // Selection: the rows behind a node or an edge.
-  async function choose(sel: {node?: number; edge?: number} | null) {
+  async function choose(sel: { node?: number; edge?: number } | null) {
     if (!sel) {
       root.value = null;
       panel.replaceChildren();
@@ -278,20 +316,26 @@ export function linkGraph(graph: GraphLike, options: LinkGraphOptions = {}): Lin
       const node = sel.node === undefined ? undefined : nodes[sel.node];
       const indices = node ? node.rows : (e as ViewEdge).rows;
       const first = indices.slice(0, rowLimit);
-      const found = await Promise.resolve(rowsFor ? rowsFor(first) : rows ? first.map((r) => rows[r]) : []).catch(
-        (error: unknown) => [{error: String(error)}],
-      );
+      const found = await Promise.resolve(
+        rowsFor ? rowsFor(first) : rows ? first.map((r) => rows[r]) : [],
+      ).catch((error: unknown) => [{ error: String(error) }]);
       root.value = {
         node,
-        edge: e && {source: nodes[e.source], target: nodes[e.target], count: e.count},
+        edge: e && { source: nodes[e.source], target: nodes[e.target], count: e.count },
         indices,
         rows: found,
       };
-      const what = node ? `${node.kind} ${node.label}` : `edge ${nodes[e!.source].label} → ${nodes[e!.target].label}`;
-      showRows(`${what}: ${fmt(indices.length)} rows${indices.length > first.length ? ` (first ${fmt(first.length)})` : ""}`, found, first);
+      const what = node
+        ? `${node.kind} ${node.label}`
+        : `edge ${nodes[e!.source].label} → ${nodes[e!.target].label}`;
+      showRows(
+        `${what}: ${fmt(indices.length)} rows${indices.length > first.length ? ` (first ${fmt(first.length)})` : ""}`,
+        found,
+        first,
+      );
     }
     options.onSelect?.(root.value);
-    root.dispatchEvent(new Event("input", {bubbles: true}));
+    root.dispatchEvent(new Event("input", { bubbles: true }));
   }
   function showRows(title: string, found: unknown[], indices: readonly number[]) {
     const head = document.createElement("div");
@@ -299,7 +343,9 @@ export function linkGraph(graph: GraphLike, options: LinkGraphOptions = {}): Lin
     head.textContent = title;
     const table = document.createElement("table");
     const objects = found.length && typeof found[0] === "object" && found[0] !== null;
-    const keys = objects ? Object.keys(found[0] as object).slice(0, 16) : [found.length ? "row" : "row index"];
+    const keys = objects
+      ? Object.keys(found[0] as object).slice(0, 16)
+      : [found.length ? "row" : "row index"];
     const tr = table.createTHead().insertRow();
     for (const k of keys) tr.insertCell().textContent = k;
     const body = table.createTBody();
@@ -328,17 +374,29 @@ export function linkGraph(graph: GraphLike, options: LinkGraphOptions = {}): Lin
       hover = neighbourhood(adj, h);
       const deg = adj.offset[h + 1] - adj.offset[h];
       const folded = d.folded ? `\n${fmt(d.folded)} nodes folded` : "";
-      showTip(px, py, `${d.label.trim()}\n${d.kind} · ${fmt(d.count)} rows · ${fmt(deg)} neighbours${folded}`);
+      showTip(
+        px,
+        py,
+        `${d.label.trim()}\n${d.kind} · ${fmt(d.count)} rows · ${fmt(deg)} neighbours${folded}`,
+      );
     } else if (h < -1) {
       const e = edges[-2 - h];
-      hover = {nodes: new Set([e.source, e.target]), edges: new Set([-2 - h])};
-      showTip(px, py, `${nodes[e.source].label.trim()} → ${nodes[e.target].label.trim()}\n${fmt(e.count)} rows`);
+      hover = { nodes: new Set([e.source, e.target]), edges: new Set([-2 - h]) };
+      showTip(
+        px,
+        py,
+        `${nodes[e.source].label.trim()} → ${nodes[e.target].label.trim()}\n${fmt(e.count)} rows`,
+      );
     } else {
       hover = undefined;
       tip.style.display = "none";
     }
     stage.style.cursor = h >= 0 ? "pointer" : "grab";
-    host.post(hover ? {type: "hover", nodes: [...hover.nodes], edges: [...hover.edges]} : {type: "hover"});
+    host.post(
+      hover
+        ? { type: "hover", nodes: [...hover.nodes], edges: [...hover.edges] }
+        : { type: "hover" },
+    );
   }
   stage.addEventListener("pointermove", (event) => {
     if (event.buttons) return;
@@ -350,14 +408,14 @@ export function linkGraph(graph: GraphLike, options: LinkGraphOptions = {}): Lin
   stage.addEventListener("click", (event) => {
     const i = nodeAt(event.offsetX, event.offsetY);
     const j = i === undefined ? edgeAt(event.offsetX, event.offsetY) : undefined;
-    choose(i !== undefined ? {node: i} : j !== undefined ? {edge: j} : null);
+    choose(i !== undefined ? { node: i } : j !== undefined ? { edge: j } : null);
   });
   stage.addEventListener("dblclick", (event) => {
     const i = nodeAt(event.offsetX, event.offsetY);
     if (i === undefined) return;
-    if (pinned.delete(i)) host.post({type: "release", i});
-    else pinned.add(i), host.post({type: "fix", i, x: pos[i * 2], y: pos[i * 2 + 1]});
-    host.post({type: "cool"});
+    if (pinned.delete(i)) host.post({ type: "release", i });
+    else pinned.add(i), host.post({ type: "fix", i, x: pos[i * 2], y: pos[i * 2 + 1] });
+    host.post({ type: "cool" });
   });
   // Drag first: it stops the event when a node is under the pointer, so zoom only pans the background.
   sel.call(
@@ -370,22 +428,22 @@ export function linkGraph(graph: GraphLike, options: LinkGraphOptions = {}): Lin
         pos[i * 2] = x;
         pos[i * 2 + 1] = y;
         pinned.add(i);
-        host.post({type: "fix", i, x, y});
+        host.post({ type: "fix", i, x, y });
       })
-      .on("end", () => host.post({type: "cool"})),
+      .on("end", () => host.post({ type: "cool" })),
   );
   sel.call(zoomer).on("dblclick.zoom", null);
 
   // Export of the current view.
   root.toSVG = () => {
     const t = transform;
-    const view: View = {pos, t, pinned};
+    const view: View = { pos, t, pinned };
     const out: string[] = [
       `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="10">`,
       `<rect width="100%" height="100%" fill="white"/>`,
       `<g transform="translate(${t.x},${t.y}) scale(${t.k})">`,
     ];
-    for (let b = 0; b < 6; ++b) {
+    for (let b = 0; b < BUCKETS; ++b) {
       const p = path();
       edges.forEach((e, i) => {
         if (scene.bucket[i] !== b) return;
@@ -393,13 +451,21 @@ export function linkGraph(graph: GraphLike, options: LinkGraphOptions = {}): Lin
         p.lineTo(pos[e.target * 2], pos[e.target * 2 + 1]);
       });
       const d = `${p}`;
-      if (d) out.push(`<path d="${d}" stroke="#777" stroke-opacity="0.6" stroke-width="${edgeWidth(b) / Math.sqrt(t.k)}" fill="none"/>`);
+      if (d)
+        out.push(
+          `<path d="${d}" stroke="#777" stroke-opacity="0.6" stroke-width="${edgeWidth(b) / Math.sqrt(t.k)}" fill="none"/>`,
+        );
     }
     for (let i = 0; i < n; ++i) {
       const p = path();
-      if (!drawShape(p as unknown as PathContext, shape[i], pos[i * 2], pos[i * 2 + 1], ex[i], ey[i])) continue;
+      if (
+        !drawShape(p as unknown as PathContext, shape[i], pos[i * 2], pos[i * 2 + 1], ex[i], ey[i])
+      )
+        continue;
       const stroke = pinned.has(i) ? ` stroke="black" stroke-width="${1.5 / t.k}"` : "";
-      out.push(`<path d="${p}" fill="${scene.fill[i]}"${stroke}><title>${xml(nodes[i].label)}</title></path>`);
+      out.push(
+        `<path d="${p}" fill="${scene.fill[i]}"${stroke}><title>${xml(nodes[i].label)}</title></path>`,
+      );
     }
     out.push("</g>");
     // Labels in screen units, as on the canvas.
@@ -411,7 +477,9 @@ export function linkGraph(graph: GraphLike, options: LinkGraphOptions = {}): Lin
         const x = t.x + t.k * pos[i * 2] + (inside ? 0 : ex[i] * t.k + 2);
         const y = t.y + t.k * pos[i * 2 + 1];
         const anchor = inside ? ` text-anchor="middle"` : "";
-        out.push(`<text x="${x}" y="${y}" dy="0.32em" font-size="${size}"${anchor}>${xml(nodes[i].label)}</text>`);
+        out.push(
+          `<text x="${x}" y="${y}" dy="0.32em" font-size="${size}" fill="${scene.labelColor}"${anchor}>${xml(nodes[i].label)}</text>`,
+        );
       }
     }
     if (note) out.push(`<text x="4" y="12" fill="#666">${xml(note)}</text>`);
@@ -421,17 +489,17 @@ export function linkGraph(graph: GraphLike, options: LinkGraphOptions = {}): Lin
   root.toPNG = () => {
     const c = new OffscreenCanvas(width * dpr, height * dpr);
     const g = c.getContext("2d") as OffscreenCanvasRenderingContext2D;
-    painter(scene)(g, {pos, t: transform, pinned}, width, height, dpr);
+    painter(scene)(g, { pos, t: transform, pinned }, width, height, dpr);
     if (note) {
       g.setTransform(dpr, 0, 0, dpr, 0, 0);
       g.font = FONT;
       g.fillStyle = "#666";
       g.fillText(note, 4, 12);
     }
-    return c.convertToBlob({type: "image/png"});
+    return c.convertToBlob({ type: "image/png" });
   };
   for (const [label, save] of [
-    ["SVG", () => download(new Blob([root.toSVG()], {type: "image/svg+xml"}), "linkgraph.svg")],
+    ["SVG", () => download(new Blob([root.toSVG()], { type: "image/svg+xml" }), "linkgraph.svg")],
     ["PNG", () => root.toPNG().then((b) => download(b, "linkgraph.png"))],
   ] as const) {
     const b = bar.appendChild(document.createElement("button"));

@@ -47,7 +47,10 @@ export interface AccountingTotals {
 }
 
 /** Line accounting: how many lines became events, were other messages, or were malformed. */
-export function accountingChart(totals: AccountingTotals, { width }: Size): SVGSVGElement | HTMLElement {
+export function accountingChart(
+  totals: AccountingTotals,
+  { width }: Size,
+): SVGSVGElement | HTMLElement {
   const data = [
     { kind: "events", lines: totals.events },
     { kind: "other", lines: totals.other },
@@ -62,7 +65,9 @@ export function accountingChart(totals: AccountingTotals, { width }: Size): SVGS
       type: "symlog",
       label: "lines (symlog scale)",
       grid: true,
-      ticks: [0, 10, 100, 1_000, 10_000, 100_000, 1_000_000].filter((t) => t <= Math.max(10, totals.lines * 1.5)),
+      ticks: [0, 10, 100, 1_000, 10_000, 100_000, 1_000_000].filter(
+        (t) => t <= Math.max(10, totals.lines * 1.5),
+      ),
       tickFormat: "~s",
     },
     y: { domain: data.map((d) => d.kind), label: null },
@@ -89,7 +94,11 @@ export interface MalformedLine {
 }
 
 /** Builds an element; text children are set as text, so log contents are escaped. */
-function el(tag: string, attrs: Record<string, string>, ...children: (Node | string)[]): HTMLElement {
+function el(
+  tag: string,
+  attrs: Record<string, string>,
+  ...children: (Node | string)[]
+): HTMLElement {
   const e = document.createElement(tag);
   for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
   for (const c of children) e.append(typeof c === "string" ? document.createTextNode(c) : c);
@@ -113,9 +122,14 @@ export function malformedList(lines: readonly MalformedLine[], total: number): H
       ),
     ),
   );
-  const head = el("thead", {}, el("tr", {}, ...["file", "line", "reason", "raw"].map((h) => el("th", {}, h))));
+  const head = el(
+    "thead",
+    {},
+    el("tr", {}, ...["file", "line", "reason", "raw"].map((h) => el("th", {}, h))),
+  );
   const div = el("div", { class: "malformed-list" }, el("table", {}, head, body));
-  if (lines.length < total) div.append(el("p", {}, `First ${lines.length} of ${formatCount(total)} listed.`));
+  if (lines.length < total)
+    div.append(el("p", {}, `First ${lines.length} of ${formatCount(total)} listed.`));
   return div;
 }
 
@@ -147,12 +161,19 @@ export function countBars(
   data: Iterable<unknown>,
   { width, label, color = "#4269d0" }: Size & { label: string; color?: string },
 ): SVGSVGElement | HTMLElement {
-  const data2 = rows(data).map((d) => ({ key: String(d.key ?? "(none)"), events: Number(d.events) }));
+  const data2 = rows(data).map((d) => ({
+    key: String(d.key ?? "(none)"),
+    events: Number(d.events),
+  }));
+  // Room for the labels, but never so much that the bars get no width (narrow cards).
+  const marginRight = 56;
+  const wanted = 10 + 7 * Math.max(4, ...data2.map((d) => d.key.length));
+  const marginLeft = Math.max(40, Math.min(wanted, 240, width - marginRight - 80));
   return Plot.plot({
-    width,
+    width: Math.max(width, marginLeft + marginRight + 80),
     height: Math.max(80, 22 * data2.length + 40),
-    marginLeft: Math.min(220, 10 + 7 * Math.max(4, ...data2.map((d) => d.key.length))),
-    marginRight: 60,
+    marginLeft,
+    marginRight,
     x: { grid: true, label: "events", axis: "top" },
     y: { label, domain: [...data2].sort((a, b) => b.events - a.events).map((d) => d.key) },
     marks: [

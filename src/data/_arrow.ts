@@ -14,12 +14,12 @@ import {
   Int32,
   Table,
   TimestampMicrosecond,
+  tableToIPC,
   Uint8,
   Uint16,
   Uint32,
   Utf8,
   type Vector,
-  tableToIPC,
   vectorFromArray,
 } from "apache-arrow";
 import type { ColumnName, FwEvent } from "../lib/schema.js";
@@ -102,17 +102,30 @@ export function tsToEpochMs(ts: string | null): number | null {
   const m = /^(\d{4})-(\d\d)-(\d\d)[ T](\d\d):(\d\d):(\d\d)(?:\.(\d{1,6}))?/.exec(ts);
   if (!m) return null;
   const [, y, mo, d, h, mi, s, frac = ""] = m;
-  const ms = Number((frac + "000").slice(0, 3));
+  const ms = Number(frac.padEnd(3, "0").slice(0, 3));
   return Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s), ms);
 }
 
+/** The raw lines, joinable to the events on (file, line): for psad-style regex filters. */
+export const RAW_COLUMNS: readonly (readonly [ColumnName, Kind | "utf8"])[] = [
+  ["file", "dict"],
+  ["line", "u32"],
+  ["raw", "utf8"],
+];
+
 /** Accumulates events column by column (no per-row objects kept). */
 export class EventColumns {
-  readonly columns = new Map<ColumnName, unknown[]>(PAGE_COLUMNS.map(([name]) => [name, []]));
+  readonly spec: readonly (readonly [ColumnName, Kind | "utf8"])[];
+  readonly columns: Map<ColumnName, unknown[]>;
   rows = 0;
 
+  constructor(spec: readonly (readonly [ColumnName, Kind | "utf8"])[] = PAGE_COLUMNS) {
+    this.spec = spec;
+    this.columns = new Map(spec.map(([name]) => [name, []]));
+  }
+
   push(events: readonly FwEvent[]): void {
-    for (const [name, kind] of PAGE_COLUMNS) {
+    for (const [name, kind] of this.spec) {
       const out = this.columns.get(name) as unknown[];
       for (const e of events) {
         const v = e[name];
@@ -124,9 +137,9 @@ export class EventColumns {
 
   toTable(): Table {
     const vectors: Record<string, Vector> = {};
-    for (const [name, kind] of PAGE_COLUMNS) {
+    for (const [name, kind] of this.spec) {
       const values = this.columns.get(name) as unknown[];
-      const type = arrowType(kind, values);
+      const type = kind === "utf8" ? new Utf8() : arrowType(kind, values);
       vectors[name] =
         kind === "ts"
           ? vectorFromArray(

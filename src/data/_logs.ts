@@ -28,7 +28,8 @@ export interface LogSelection {
 
 function parseYear(text: string | undefined): number | undefined {
   if (text === undefined || text.trim() === "") return undefined;
-  if (!/^\d{4}$/.test(text.trim())) throw new Error(`FWGLOW_YEAR must be a year like 2005, not '${text}'`);
+  if (!/^\d{4}$/.test(text.trim()))
+    throw new Error(`FWGLOW_YEAR must be a year like 2005, not '${text}'`);
   return Number(text);
 }
 
@@ -41,7 +42,8 @@ export function selectLogs(env: NodeJS.ProcessEnv = process.env): LogSelection {
     .split(/[:\n]/)
     .map((s) => s.trim())
     .filter((s) => s !== "");
-  if (inputs.includes("-")) throw new Error("FWGLOW_LOGS: '-' (stdin) is not supported by the data loaders");
+  if (inputs.includes("-"))
+    throw new Error("FWGLOW_LOGS: '-' (stdin) is not supported by the data loaders");
   return {
     inputs: inputs.map((s) => (isAbsolute(s) ? s : resolve(ROOT, s))),
     year,

@@ -8,9 +8,9 @@ import { createHash } from "node:crypto";
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { join, relative } from "node:path";
-import type { Accounting, Malformed } from "../lib/schema.js";
-import { EventColumns } from "./_arrow.js";
 import type { InputSource } from "../cli/inputs.js";
+import type { Accounting, Malformed } from "../lib/schema.js";
+import { EventColumns, RAW_COLUMNS } from "./_arrow.js";
 import { type LogSelection, parseLogs, projectDir, resolveSelection, selectLogs } from "./_logs.js";
 
 /** At most this many malformed lines are listed (all are counted). */
@@ -47,33 +47,49 @@ export async function dataKey(
     join(projectDir, "src", "cli", "inputs.ts"),
     ...sourceFiles(join(projectDir, "src", "data")),
   ];
-  for (const file of code) hash.update(`${relative(projectDir, file)}\0${statSync(file).mtimeMs}\n`);
+  for (const file of code)
+    hash.update(`${relative(projectDir, file)}\0${statSync(file).mtimeMs}\n`);
   return hash.digest("hex").slice(0, 16);
 }
 
 const cacheDir = join(projectDir, "src", ".observablehq", "cache", "fwglow");
 
-export async function parsedData(): Promise<{ ipc: Uint8Array; accounting: AccountingJson }> {
+export interface Parsed {
+  /** Arrow IPC stream of the page projection (no raw). */
+  ipc: Uint8Array;
+  /** Arrow IPC stream of (file, line, raw). */
+  rawIpc: Uint8Array;
+  accounting: AccountingJson;
+}
+
+export async function parsedData(): Promise<Parsed> {
   const selection = selectLogs();
   const sources = await resolveSelection(selection);
   const key = await dataKey(selection, sources);
   const arrowPath = join(cacheDir, `${key}.arrow`);
+  const rawPath = join(cacheDir, `${key}.raw.arrow`);
   const jsonPath = join(cacheDir, `${key}.json`);
-  if (existsSync(arrowPath) && existsSync(jsonPath)) {
+  if (existsSync(arrowPath) && existsSync(rawPath) && existsSync(jsonPath)) {
     return {
       ipc: await readFile(arrowPath),
+      rawIpc: await readFile(rawPath),
       accounting: JSON.parse(await readFile(jsonPath, "utf-8")) as AccountingJson,
     };
   }
 
   const columns = new EventColumns();
+  const rawColumns = new EventColumns(RAW_COLUMNS);
   const perFile = new Map<InputSource, Accounting & { file: string; year: number }>();
   const malformed: Malformed[] = [];
   const totals: Accounting = { lines: 0, events: 0, other: 0, malformed: 0 };
   for await (const { source, year, batch } of parseLogs(sources, selection)) {
     let acc = perFile.get(source);
-    if (!acc) perFile.set(source, (acc = { file: source.name, year, lines: 0, events: 0, other: 0, malformed: 0 }));
+    if (!acc) {
+      acc = { file: source.name, year, lines: 0, events: 0, other: 0, malformed: 0 };
+      perFile.set(source, acc);
+    }
     columns.push(batch.events);
+    rawColumns.push(batch.events);
     acc.lines += batch.lines;
     acc.events += batch.events.length;
     acc.other += batch.other;
@@ -92,13 +108,16 @@ export async function parsedData(): Promise<{ ipc: Uint8Array; accounting: Accou
     malformedListed: malformed.length,
   };
   const ipc = columns.toIPC();
+  const rawIpc = rawColumns.toIPC();
 
   await rm(cacheDir, { recursive: true, force: true });
   await mkdir(cacheDir, { recursive: true });
   const tmp = `.${process.pid}.tmp`;
   await writeFile(arrowPath + tmp, ipc);
+  await writeFile(rawPath + tmp, rawIpc);
+  await rename(rawPath + tmp, rawPath);
   await writeFile(jsonPath + tmp, `${JSON.stringify(accounting)}\n`);
   await rename(arrowPath + tmp, arrowPath);
   await rename(jsonPath + tmp, jsonPath);
-  return { ipc, accounting };
+  return { ipc, rawIpc, accounting };
 }

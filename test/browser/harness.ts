@@ -7,7 +7,7 @@ import type { Server } from "node:http";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { type BrowserContext, type Page, chromium } from "playwright-core";
+import { type BrowserContext, chromium, type Page } from "playwright-core";
 import { pagePaths } from "../../observablehq.config.js";
 import { serve } from "../../scripts/serve.js";
 
@@ -123,7 +123,10 @@ export async function errorCells(page: Page): Promise<string[]> {
 export async function contentCounts(page: Page): Promise<{ figures: number; tables: number }> {
   return page.evaluate(() => ({
     figures: Array.from(document.querySelectorAll("#observablehq-main svg")).filter(
-      (svg) => svg.querySelector("[aria-label] rect, [aria-label] path, [aria-label] circle, [aria-label] text, [aria-label] line, g[aria-label] > *") !== null,
+      (svg) =>
+        svg.querySelector(
+          "[aria-label] rect, [aria-label] path, [aria-label] circle, [aria-label] text, [aria-label] line, g[aria-label] > *",
+        ) !== null,
     ).length,
     tables: Array.from(document.querySelectorAll("#observablehq-main table")).filter(
       (t) => t.querySelector("tbody tr") !== null,

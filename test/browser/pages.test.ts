@@ -13,12 +13,12 @@ import type { Page } from "playwright-core";
 import { parsedData } from "../../src/data/_parsed.js";
 import {
   type Browser,
-  type Site,
   contentCounts,
   distDir,
   errorCells,
   fileNameFor,
   launch,
+  type Site,
   screenshotDir,
   serveDist,
   settled,
@@ -43,13 +43,20 @@ const EXPECT: Record<string, (page: Page) => Promise<void>> = {
     if (accounting.source === "default") {
       assert.equal(totals.lines, 179_752, "the bundled honeynet log has 179,752 lines");
       // A real 2005 time axis: the hourly chart's ticks name Feb/March.
-      const axis = await page.$$eval("#observablehq-main svg [aria-label='x-axis tick label'] text", (ts) =>
-        ts.map((t) => t.textContent ?? ""),
+      const axis = await page.$$eval(
+        "#observablehq-main svg [aria-label='x-axis tick label'] text",
+        (ts) => ts.map((t) => t.textContent ?? ""),
       );
-      assert.ok(axis.some((t) => /2005|Feb|Mar/.test(t)), `time axis labels: ${axis.join(", ")}`);
+      assert.ok(
+        axis.some((t) => /2005|Feb|Mar/.test(t)),
+        `time axis labels: ${axis.join(", ")}`,
+      );
     }
     // Every ```sql block is shown to the reader.
-    const sqlBlocks = await page.$$eval("pre[data-language='sql'], pre code.language-sql", (e) => e.length);
+    const sqlBlocks = await page.$$eval(
+      "pre[data-language='sql'], pre code.language-sql",
+      (e) => e.length,
+    );
     assert.ok(sqlBlocks >= 6, `visible SQL blocks: ${sqlBlocks}`);
     // The malformed list is rendered as text, never as markup.
     assert.equal(
@@ -66,7 +73,10 @@ describe("site pages in Chromium", { timeout: 10 * 60_000 }, () => {
   let browser: Browser;
 
   before(async () => {
-    assert.ok(existsSync(join(distDir, "index.html")), "dist/ is missing: run `npm run build` first");
+    assert.ok(
+      existsSync(join(distDir, "index.html")),
+      "dist/ is missing: run `npm run build` first",
+    );
     await mkdir(screenshotDir, { recursive: true });
     site = await serveDist();
     browser = await launch();
@@ -87,11 +97,19 @@ describe("site pages in Chromium", { timeout: 10 * 60_000 }, () => {
         await settled(page);
         // Let resize() cells draw their figures after the last result arrives.
         await page
-          .waitForFunction(() => document.querySelector("#observablehq-main svg, #observablehq-main table tbody tr"), undefined, {
-            timeout: 15_000,
-          })
+          .waitForFunction(
+            () =>
+              document.querySelector("#observablehq-main svg, #observablehq-main table tbody tr"),
+            undefined,
+            {
+              timeout: 15_000,
+            },
+          )
           .catch(() => {});
-        await page.screenshot({ path: join(screenshotDir, `${fileNameFor(path)}.png`), fullPage: true });
+        await page.screenshot({
+          path: join(screenshotDir, `${fileNameFor(path)}.png`),
+          fullPage: true,
+        });
         assert.deepEqual(await errorCells(page), [], "error cells");
         const { figures, tables } = await contentCounts(page);
         assert.ok(figures + tables > 0, `no figure with marks and no table with rows on ${path}`);

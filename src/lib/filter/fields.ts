@@ -73,7 +73,7 @@ function num(name: string, col: keyof FwEvent, sql?: string): FieldDef {
     name,
     kind: "num",
     value: (e) => (e[col] as number | null) ?? null,
-    sql: sql ?? `${col}`,
+    sql: sql ?? `"${col}"`,
     columns: [col],
   };
 }

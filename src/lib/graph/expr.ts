@@ -214,9 +214,10 @@ export function tokenize(src: string): Token[] {
     if (c === "#") break; // comment to end
     const start = i;
     if (/[0-9]/.test(c) || (c === "." && /[0-9]/.test(src[i + 1] ?? ""))) {
-      const m = /^(?:0[xX][0-9A-Fa-f_]+|0[bB][01_]+|(?:\d[\d_]*(?:\.[\d_]*)?|\.\d[\d_]*)(?:[eE][+-]?\d+)?)/.exec(
-        src.slice(i),
-      );
+      const m =
+        /^(?:0[xX][0-9A-Fa-f_]+|0[bB][01_]+|(?:\d[\d_]*(?:\.[\d_]*)?|\.\d[\d_]*)(?:[eE][+-]?\d+)?)/.exec(
+          src.slice(i),
+        );
       const text = (m as RegExpExecArray)[0];
       const clean = text.replace(/_/g, "");
       let value: number;
@@ -238,8 +239,7 @@ export function tokenize(src: string): Token[] {
         } else body += src[j++];
       }
       if (j >= src.length) throw new ExprError(`unterminated string starting with ${c}`, start + 1);
-      const value =
-        c === '"' ? unescapeDouble(body, start + 1) : body.replace(/\\([\\'])/g, "$1");
+      const value = c === '"' ? unescapeDouble(body, start + 1) : body.replace(/\\([\\'])/g, "$1");
       toks.push({ kind: "str", value, pos: start });
       i = j + 1;
       continue;
@@ -278,7 +278,10 @@ export function tokenize(src: string): Token[] {
         i = end + flags.length;
         continue;
       }
-      if (["s", "tr", "y", "qx", "q", "qq", "qw"].includes(word) && /^[^\w\s,;)=]/.test(src[i + word.length] ?? "")) {
+      if (
+        ["s", "tr", "y", "qx", "q", "qq", "qw"].includes(word) &&
+        /^[^\w\s,;)=]/.test(src[i + word.length] ?? "")
+      ) {
         throw new ExprError(`Perl operator '${word}' is not supported`, start + 1);
       }
       toks.push({ kind: "ident", value: word, pos: start });
@@ -318,7 +321,22 @@ const FUNCTIONS = [
   "defined",
 ];
 
-const WORD_OPS = new Set(["eq", "ne", "lt", "gt", "le", "ge", "cmp", "and", "or", "not", "if", "unless", "x", "xor"]);
+const WORD_OPS = new Set([
+  "eq",
+  "ne",
+  "lt",
+  "gt",
+  "le",
+  "ge",
+  "cmp",
+  "and",
+  "or",
+  "not",
+  "if",
+  "unless",
+  "x",
+  "xor",
+]);
 
 const regexCache = new Map<string, RegExp>();
 function dynRegex(src: string): RegExp {
@@ -333,10 +351,7 @@ function dynRegex(src: string): RegExp {
 
 class Parser {
   private i = 0;
-  constructor(
-    private readonly toks: Token[],
-    private readonly opts: CompileOptions,
-  ) {}
+  constructor(private readonly toks: Token[]) {}
 
   private peek(): Token {
     return this.toks[this.i] as Token;
@@ -375,10 +390,20 @@ class Parser {
     while (this.isOp(";")) this.next();
     const t = this.peek();
     if (t.kind !== "eof") {
-      if (t.kind === "op" && (t.value === "=" || t.value.endsWith("=") && t.value.length === 2 && "+-.".includes(t.value[0] as string)))
-        throw new ExprError("assignments are not supported in configuration expressions", t.pos + 1);
+      if (
+        t.kind === "op" &&
+        (t.value === "=" ||
+          (t.value.endsWith("=") && t.value.length === 2 && "+-.".includes(t.value[0] as string)))
+      )
+        throw new ExprError(
+          "assignments are not supported in configuration expressions",
+          t.pos + 1,
+        );
       if (t.kind === "op" && t.value === "{")
-        throw new ExprError("blocks ({ … }) are not supported; write VALUE if (CONDITION)", t.pos + 1);
+        throw new ExprError(
+          "blocks ({ … }) are not supported; write VALUE if (CONDITION)",
+          t.pos + 1,
+        );
       throw this.error("unexpected token after the expression");
     }
     return result;
@@ -683,7 +708,7 @@ class Parser {
       }
       case "regex": {
         throw new ExprError(
-          "a regex must be used with =~ or !~ (e.g. $fields[0] =~ /re/), or passed to match(\"re\")",
+          'a regex must be used with =~ or !~ (e.g. $fields[0] =~ /re/), or passed to match("re")',
           t.pos + 1,
         );
       }
@@ -808,7 +833,7 @@ class Parser {
           if (off < 0) off += str.length;
           if (off < 0 || off > str.length) return undefined;
           if (!hasLen) return str.slice(off);
-          let len = Math.trunc(perlNum(l(ctx)));
+          const len = Math.trunc(perlNum(l(ctx)));
           if (len < 0) return str.slice(off, Math.max(off, str.length + len));
           return str.slice(off, off + len);
         };
@@ -872,7 +897,7 @@ export function subnet(value: string, cidr: string): boolean {
     if (len <= 0) return true;
     if (len >= 32) return ip === network;
     const mask = (0xffffffff << (32 - len)) >>> 0;
-    return ((ip & mask) >>> 0) === ((network & mask) >>> 0);
+    return (ip & mask) >>> 0 === (network & mask) >>> 0;
   }
   if (value.includes(":")) {
     try {
@@ -903,7 +928,7 @@ export function getSeverity(value: number, stepsIn: number): string {
 }
 
 /** Compiles one configuration value into a closure; throws ExprError on anything unsupported. */
-export function compileExpression(src: string, opts: CompileOptions = {}): Compiled {
+export function compileExpression(src: string, _opts: CompileOptions = {}): Compiled {
   let toks: Token[];
   try {
     toks = tokenize(src);
@@ -912,5 +937,5 @@ export function compileExpression(src: string, opts: CompileOptions = {}): Compi
     throw e;
   }
   if (toks.length === 1) return () => undefined;
-  return new Parser(toks, opts).parseStatement();
+  return new Parser(toks).parseStatement();
 }

@@ -32,7 +32,9 @@ export interface GdfOptions {
 }
 
 export function toGdf(g: Graph, options: GdfOptions = {}): string {
-  const lines: string[] = ["nodedef>name VARCHAR,label VARCHAR,width DOUBLE,height DOUBLE,color VARCHAR"];
+  const lines: string[] = [
+    "nodedef>name VARCHAR,label VARCHAR,width DOUBLE,height DOUBLE,color VARCHAR",
+  ];
   for (const n of g.nodes) {
     const size = num(n.size ?? 1);
     lines.push(`${gdfString(n.id)},${gdfString(n.label)},${size},${size},${gdfColor(n.color)}`);

@@ -1,14 +1,22 @@
 // GraphML (yEd, Gephi, Cytoscape, NetworkX).
 import type { Graph, GraphNode } from "./model.js";
 
+// characters XML 1.0 cannot carry: C0 controls but tab/LF/CR, lone surrogates, U+FFFE/FFFF
+const XML_INVALID =
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: matching them is the point
+  /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+const XML_ENTITIES: Record<string, string> = {
+  "&": "&amp;",
+  "<": "&lt;",
+  ">": "&gt;",
+  '"': "&quot;",
+  "'": "&apos;",
+  "\r": "&#13;",
+};
+
 /** XML text/attribute escaping; characters XML 1.0 cannot carry become U+FFFD. */
 export function xmlEscape(s: string): string {
-  return s
-    .replace(/[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, "\ufffd")
-    .replace(/[&<>"']/g, (c) =>
-      c === "&" ? "&amp;" : c === "<" ? "&lt;" : c === ">" ? "&gt;" : c === '"' ? "&quot;" : "&apos;",
-    )
-    .replace(/\r/g, "&#13;");
+  return s.replace(XML_INVALID, "\ufffd").replace(/[&<>"'\r]/g, (c) => XML_ENTITIES[c] as string);
 }
 
 const NODE_KEYS: [string, string][] = [

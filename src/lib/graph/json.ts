@@ -14,8 +14,12 @@ export function toJson(g: Graph, options: JsonOptions = {}): string {
   const body = {
     ...g,
     rowsAre: options.lines ? "line numbers" : "row indices",
-    nodes: g.nodes.map((n) => (options.omitRows ? { ...n, rows: undefined } : { ...n, rows: mapRows(n.rows) })),
-    edges: g.edges.map((e) => (options.omitRows ? { ...e, rows: undefined } : { ...e, rows: mapRows(e.rows) })),
+    nodes: g.nodes.map((n) =>
+      options.omitRows ? { ...n, rows: undefined } : { ...n, rows: mapRows(n.rows) },
+    ),
+    edges: g.edges.map((e) =>
+      options.omitRows ? { ...e, rows: undefined } : { ...e, rows: mapRows(e.rows) },
+    ),
   };
   // JSON.stringify escapes quotes, backslashes and control characters; also escape
   // U+2028/2029 and '<' so the output can be inlined into a <script> safely

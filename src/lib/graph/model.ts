@@ -1,8 +1,14 @@
 // The AfterGlow-compatible link-graph model: rows → nodes and edges, as AfterGlow 1.6.6
 // defines them (see docs/AFTERGLOW.md), with its defects fixed: deterministic order, edge
 // weights, no stray edges after fan-out filtering, and the rows behind every node and edge.
-import { X11_RGB, PALETTE } from "./colors.js";
-import { type AfterglowConfig, type ConfigExpr, type NodeRole, emptyConfig, type Shape } from "./config.js";
+import { PALETTE, X11_RGB } from "./colors.js";
+import {
+  type AfterglowConfig,
+  type ConfigExpr,
+  emptyConfig,
+  type NodeRole,
+  type Shape,
+} from "./config.js";
 import { type EvalContext, ExprError, perlNum, perlStr, perlTrue, type Value } from "./expr.js";
 
 export type { NodeRole } from "./config.js";
@@ -119,7 +125,7 @@ export interface Graph {
 }
 
 /** An expression failed while evaluating a row: names the config line and the row. */
-export class EvalError extends Error {}
+export class GraphEvalError extends Error {}
 
 interface RoleInfo {
   count: number;
@@ -171,7 +177,10 @@ export class ColorIndexer {
 /**
  * Builds the graph for `rows` (each an array of CSV fields).
  */
-export function buildGraph(rows: readonly (readonly string[])[], options: GraphOptions = {}): Graph {
+export function buildGraph(
+  rows: readonly (readonly string[])[],
+  options: GraphOptions = {},
+): Graph {
   const cfg = options.config ?? emptyConfig();
   let twoColumn = options.twoColumn === true || (rows.length > 0 && rows[0]?.length === 2);
   const split = options.splitNodes === true;
@@ -197,7 +206,7 @@ export function buildGraph(rows: readonly (readonly string[])[], options: GraphO
         v = e.fn(ctx);
       } catch (err) {
         const msg = err instanceof ExprError ? err.message : String(err);
-        throw new EvalError(`${cfg.file}:${e.line}: ${key}: ${msg} (row ${currentRow + 1})`);
+        throw new GraphEvalError(`${cfg.file}:${e.line}: ${key}: ${msg} (row ${currentRow + 1})`);
       }
       if (perlTrue(v)) return v;
     }
@@ -245,7 +254,7 @@ export function buildGraph(rows: readonly (readonly string[])[], options: GraphO
         v = e.fn(ctx);
       } catch (err) {
         const msg = err instanceof ExprError ? err.message : String(err);
-        throw new EvalError(`${cfg.file}:${e.line}: label: ${msg} (row ${currentRow + 1})`);
+        throw new GraphEvalError(`${cfg.file}:${e.line}: label: ${msg} (row ${currentRow + 1})`);
       }
       if (perlTrue(v)) return perlStr(v);
     }
@@ -280,7 +289,11 @@ export function buildGraph(rows: readonly (readonly string[])[], options: GraphO
     return info;
   };
   const hasClusters =
-    cfg.cluster.all.length + cfg.cluster.source.length + cfg.cluster.event.length + cfg.cluster.target.length > 0;
+    cfg.cluster.all.length +
+      cfg.cluster.source.length +
+      cfg.cluster.event.length +
+      cfg.cluster.target.length >
+    0;
   const edgeColor = cfg.color.edge.length > 0;
   const edgeSize = cfg.size.edge.length > 0;
   const edgeLabel = cfg.label.edge.length > 0;
@@ -349,7 +362,10 @@ export function buildGraph(rows: readonly (readonly string[])[], options: GraphO
     s.color = sColor;
     const sl = getLabel("source");
     s.label = sl ?? "";
-    if (fanS) (s.fan ??= new Set()).add((twoColumn ? tName : eName) as string);
+    if (fanS) {
+      s.fan ??= new Set();
+      s.fan.add((twoColumn ? tName : eName) as string);
+    }
     if (cfg.size.source.length) {
       const v = getSize("source");
       s.size = cfg.sum.source ? s.size + v : v;
@@ -359,7 +375,10 @@ export function buildGraph(rows: readonly (readonly string[])[], options: GraphO
       const e = touch(events, eName as string, r, event);
       e.color = eColor;
       e.label = getLabel("event") ?? "";
-      if (fanE) (e.fan ??= new Set()).add(tName);
+      if (fanE) {
+        e.fan ??= new Set();
+        e.fan.add(tName);
+      }
       if (cfg.size.event.length) {
         const v = getSize("event");
         e.size = cfg.sum.event ? e.size + v : v;
@@ -429,7 +448,10 @@ export function buildGraph(rows: readonly (readonly string[])[], options: GraphO
     if (a) {
       if (a.color !== undefined) e.color = a.color;
       if (a.size !== undefined) e.size = a.size;
-      if (a.label !== undefined) (e.labels ??= []).push(a.label);
+      if (a.label !== undefined) {
+        e.labels ??= [];
+        e.labels.push(a.label);
+      }
     }
   };
   let drawnRows = 0;

@@ -4,7 +4,7 @@
 // offending packet that ICMP errors carry (`[SRC=… DST=… PROTO=UDP SPT=… DPT=… ]`).
 import type { FwEvent } from "../schema.js";
 import { parseV4, parseV6, v4Text } from "./address.js";
-import { Interner, byLength, lookup } from "./intern.js";
+import { Interner, Words } from "./intern.js";
 
 const U8 = 0xff;
 const U16 = 0xffff;
@@ -30,12 +30,12 @@ const UDP = 2;
 const ICMP = 3;
 
 // The keys and bare words the scan knows, matched in place (no slice per token).
-const KEYS = byLength([
+const KEYS = new Words([
   "IN", "OUT", "PHYSIN", "PHYSOUT", "MAC", "MACSRC", "MACDST", "MACPROTO", "SRC", "DST", "LEN",
   "TOS", "PREC", "TTL", "HOPLIMIT", "ID", "TC", "FLOWLBL", "FRAG", "PROTO", "SPT", "DPT", "SEQ",
   "ACK", "WINDOW", "RES", "URGP", "TYPE", "CODE", "MTU", "SPI", "UID", "GID", "MARK",
 ]);
-const WORDS = byLength([
+const WORDS = new Words([
   "SYN", "ACK", "FIN", "RST", "PSH", "URG", "ECE", "CWR", "DF", "MF", "CE", "OPT", "INCOMPLETE",
 ]);
 
@@ -85,16 +85,24 @@ export function parseFields(s: string, at: number, e: FwEvent): string | null {
       ++i;
       continue;
     }
-    let end = s.indexOf(" ", i);
-    if (end < 0) end = n;
     if (s.charCodeAt(i) === 91) {
       ++depth;
       ++i;
-      if (i === end) continue;
     }
-    const eq = s.indexOf("=", i);
-    if (eq >= 0 && eq < end) {
-      const key = lookup(KEYS, s, i, eq);
+    // The token s[i, end): keys are short, so look for "=" by hand, then for the end.
+    let eq = -1;
+    let end = i;
+    for (let c = s.charCodeAt(end); end < n && c !== 32; c = s.charCodeAt(++end)) {
+      if (c === 61) {
+        eq = end;
+        end = s.indexOf(" ", eq);
+        if (end < 0) end = n;
+        break;
+      }
+    }
+    if (end === i) continue;
+    if (eq >= 0) {
+      const key = KEYS.find(s, i, eq);
       let vs = eq + 1;
       let ve = end;
       let closes = 0;
@@ -275,7 +283,7 @@ export function parseFields(s: string, at: number, e: FwEvent): string | null {
       --te;
       ++closes;
     }
-    const word = lookup(WORDS, s, i, te);
+    const word = WORDS.find(s, i, te);
     if (word === "OPT" && s.startsWith(" (", end)) {
       const close = s.indexOf(")", end + 2);
       if (close < 0) return "unterminated OPT (";

@@ -11,9 +11,11 @@ export class Interner {
   get(s: string, start: number, end: number): string {
     const length = end - start;
     const values = this.values;
-    for (let k = 0; k < values.length; ++k) {
+    next: for (let k = 0; k < values.length; ++k) {
       const v = values[k];
-      if (v.length === length && s.startsWith(v, start)) return v;
+      if (v.length !== length) continue;
+      for (let m = 0; m < length; ++m) if (v.charCodeAt(m) !== s.charCodeAt(start + m)) continue next;
+      return v;
     }
     const v = s.slice(start, end);
     if (values.length < 16) values.push(v);
@@ -23,19 +25,35 @@ export class Interner {
 }
 
 /**
- * The entry of `table` that `s[start, end)` spells, or "" — a table's strings are
- * literals, so callers can `switch` on the result without slicing the line.
+ * A fixed set of words (field keys, markers) matched in place, without slicing the line:
+ * `find` returns the entry that `s[start, end)` spells — a literal, so callers can
+ * `switch` on it — or "".
  */
-export function lookup(byLength: readonly (readonly string[])[], s: string, start: number, end: number): string {
-  const candidates = byLength[end - start];
-  if (candidates === undefined) return "";
-  for (let k = 0; k < candidates.length; ++k) if (s.startsWith(candidates[k], start)) return candidates[k];
-  return "";
+export class Words {
+  private readonly slots: string[] = new Array<string>(1024).fill("");
+
+  constructor(words: readonly string[]) {
+    for (const word of words) {
+      const h = hash(word, 0, word.length);
+      if (this.slots[h] !== "") throw new Error(`Words: ${word} collides with ${this.slots[h]}`);
+      this.slots[h] = word;
+    }
+  }
+
+  find(s: string, start: number, end: number): string {
+    const length = end - start;
+    if (length > 12 || length < 2) return "";
+    const word = this.slots[hash(s, start, end)];
+    if (word.length !== length) return "";
+    for (let k = 0; k < length; ++k) if (word.charCodeAt(k) !== s.charCodeAt(start + k)) return "";
+    return word;
+  }
 }
 
-/** Groups strings by length, for {@link lookup}. */
-export function byLength(table: readonly string[]): string[][] {
-  const groups: string[][] = [];
-  for (const name of table) (groups[name.length] ??= []).push(name);
-  return groups;
+/** A slot from the length, the first two and the last character (no collisions: checked above). */
+function hash(s: string, start: number, end: number): number {
+  return (
+    ((end - start) * 7 + s.charCodeAt(start) * 31 + s.charCodeAt(start + 1) * 17 + s.charCodeAt(end - 1) * 3) &
+    1023
+  );
 }

@@ -225,7 +225,9 @@ export function gnuplotData(
   const interval = countInterval(mode);
   const uniq = countIsUniq(mode);
   const t0 = interval && mapped.length ? Number(mapped[0]?.vals[0]) : 0;
-  const bucket = (t: number) => t0 + Math.floor((t - t0) / interval) * interval;
+  // psad's buckets: anchored at the first row's time t0, labelled by their start T and
+  // holding T < t <= T + interval (the first bucket also holds t0 itself)
+  const bucket = (t: number) => (t === t0 ? t0 : t0 + (Math.ceil((t - t0) / interval) - 1) * interval);
   const keyLen = k === 0 ? 1 : !uniq && opts.threeD ? k + 1 : k;
   interface Group {
     key: (number | string)[];
