@@ -86,7 +86,15 @@ async function bench(label: string, file: string, lines: number, withPsad: boole
   process.stderr.write(`${label}: wc … `);
   const wc = await measure(gz ? `gzip -dc ${file} | wc -l` : `wc -l ${file}`, [], { shell: true });
   process.stderr.write("fwglow convert … ");
-  const fwglow = await measure(process.execPath, [FWGLOW, "convert", file, "-o", out, "--year", "2005"]);
+  const fwglow = await measure(process.execPath, [
+    FWGLOW,
+    "convert",
+    file,
+    "-o",
+    out,
+    "--year",
+    "2005",
+  ]);
   if (fwglow.code !== 0) throw new Error(`fwglow convert failed on ${file}: ${fwglow.stderr}`);
   let psad: Run | undefined;
   if (withPsad && PSAD) {
@@ -99,7 +107,20 @@ async function bench(label: string, file: string, lines: number, withPsad: boole
 }
 
 function report(rows: Row[]): void {
-  const header = ["input", "lines", "MB", "fwglow s", "lines/s", "MB/s", "peak RSS MB", "wc s", "ours/wc", "psad s", "psad lines/s", "psad/ours"];
+  const header = [
+    "input",
+    "lines",
+    "MB",
+    "fwglow s",
+    "lines/s",
+    "MB/s",
+    "peak RSS MB",
+    "wc s",
+    "ours/wc",
+    "psad s",
+    "psad lines/s",
+    "psad/ours",
+  ];
   const table = rows.map((r) => [
     r.label,
     fmt(r.lines),
@@ -115,7 +136,8 @@ function report(rows: Row[]): void {
     r.psad ? `${(r.psad.seconds / r.fwglow.seconds).toFixed(1)}x` : "-",
   ]);
   const widths = header.map((h, c) => Math.max(h.length, ...table.map((t) => t[c].length)));
-  const line = (cells: string[]) => cells.map((x, c) => (c === 0 ? x.padEnd(widths[c]) : x.padStart(widths[c]))).join("  ");
+  const line = (cells: string[]) =>
+    cells.map((x, c) => (c === 0 ? x.padEnd(widths[c]) : x.padStart(widths[c]))).join("  ");
   console.log(line(header));
   for (const t of table) console.log(line(t));
 }
@@ -143,16 +165,22 @@ try {
     rows.push(await bench("generated 5M", genBig, 5_000_000, false));
     await rm(genBig, { force: true });
   }
-  console.log(`\nfwglow convert (log → zstd Parquet, --year 2005), node ${process.version}, ${PSAD ? `psad: ${PSAD}` : "psad: not installed"}`);
+  console.log(
+    `\nfwglow convert (log → zstd Parquet, --year 2005), node ${process.version}, ${PSAD ? `psad: ${PSAD}` : "psad: not installed"}`,
+  );
   report(rows);
   const target = rows.find((r) => r.label.startsWith("generated") && r.lines === genLines);
   if (target) {
     const rate = target.lines / target.fwglow.seconds;
-    console.log(`\ntarget ≥150,000 lines/s on the generated log: ${fmt(rate)} lines/s ${rate >= 150_000 ? "OK" : "BELOW TARGET"}`);
+    console.log(
+      `\ntarget ≥150,000 lines/s on the generated log: ${fmt(rate)} lines/s ${rate >= 150_000 ? "OK" : "BELOW TARGET"}`,
+    );
   }
   const big5 = rows.find((r) => r.label === "generated 5M");
   if (big5?.fwglow.rssMB) {
-    console.log(`5M-line peak RSS < 500 MB: ${big5.fwglow.rssMB.toFixed(0)} MB ${big5.fwglow.rssMB < 500 ? "OK" : "OVER"}`);
+    console.log(
+      `5M-line peak RSS < 500 MB: ${big5.fwglow.rssMB.toFixed(0)} MB ${big5.fwglow.rssMB < 500 ? "OK" : "OVER"}`,
+    );
   }
 } finally {
   await rm(dir, { recursive: true, force: true });

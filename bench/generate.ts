@@ -32,13 +32,15 @@ export function* generateLines(n: number, seed = 34): Generator<string> {
   const r = rng(seed);
   const int = (lo: number, hi: number) => lo + Math.floor(r() * (hi - lo + 1));
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)];
-  const v4 = () => `${pick([11, 24, 61, 62, 66, 80, 193, 200, 202, 211, 218, 220, 222])}.${int(0, 255)}.${int(0, 255)}.${int(1, 254)}`;
+  const v4 = () =>
+    `${pick([11, 24, 61, 62, 66, 80, 193, 200, 202, 211, 218, 220, 222])}.${int(0, 255)}.${int(0, 255)}.${int(1, 254)}`;
   const inside = () => `11.11.${int(0, 255)}.${int(1, 254)}`;
   const v6 = () =>
     pick([
       () => `2001:0db8:0000:f101:0000:0000:0000:${int(1, 65535).toString(16).padStart(4, "0")}`,
       () => `2001:db8::${int(1, 65535).toString(16)}`,
-      () => `fe80::${int(0, 65535).toString(16)}:${int(0, 65535).toString(16)}:fe${int(16, 255).toString(16)}:${int(0, 65535).toString(16)}`,
+      () =>
+        `fe80::${int(0, 65535).toString(16)}:${int(0, 65535).toString(16)}:fe${int(16, 255).toString(16)}:${int(0, 65535).toString(16)}`,
     ])();
   const hex = () => int(0, 255).toString(16).padStart(2, "0");
   const mac = () => `00:16:3e:${hex()}:${hex()}:${hex()}:00:0c:29:${hex()}:${hex()}:${hex()}:08:00`;
@@ -74,7 +76,14 @@ export function* generateLines(n: number, seed = 34): Generator<string> {
         : `${stamp} fw1 kernel: DROP IN=eth0 OUT= SRC=300.1.2.3 DST=${inside()} LEN=60 TOS=0x00 PREC=0x00 TTL=${ttl} ID=${id} PROTO=UDP SPT=53 DPT=53 LEN=40`;
       continue;
     }
-    const prefix = pick(["INBOUND TCP: ", "[UFW BLOCK] ", "[WAN_LOCAL-default-D]", "DROP ", "Shorewall:net2fw:DROP:", ""]);
+    const prefix = pick([
+      "INBOUND TCP: ",
+      "[UFW BLOCK] ",
+      "[WAN_LOCAL-default-D]",
+      "DROP ",
+      "Shorewall:net2fw:DROP:",
+      "",
+    ]);
     const descr = prefix.startsWith("[WAN") ? 'DESCR="WAN to router" ' : "";
     const head = `${stamp} fw1 kernel: [${int(1000, 999999)}.${String(int(0, 999999)).padStart(6, "0")}] ${prefix}${descr}IN=eth0 OUT= MAC=${mac()}`;
     if (x < 0.12) {
@@ -90,7 +99,18 @@ export function* generateLines(n: number, seed = 34): Generator<string> {
     }
     const ip = `SRC=${v4()} DST=${inside()} LEN=${int(40, 1500)} TOS=0x00 PREC=0x00 TTL=${ttl} ID=${id}${r() < 0.5 ? " DF" : ""}`;
     if (x < 0.72) {
-      const flags = pick(["SYN", "SYN", "SYN", "ACK", "ACK PSH", "ACK FIN", "RST", "URG PSH FIN", "ACK RST", ""]);
+      const flags = pick([
+        "SYN",
+        "SYN",
+        "SYN",
+        "ACK",
+        "ACK PSH",
+        "ACK FIN",
+        "RST",
+        "URG PSH FIN",
+        "ACK RST",
+        "",
+      ]);
       yield `${head} ${ip} PROTO=TCP SPT=${int(1024, 65535)} DPT=${pick(ports)} WINDOW=${int(0, 65535)} RES=0x00 ${flags}${flags ? " " : ""}URGP=0 `;
     } else if (x < 0.87) {
       yield `${head} ${ip} PROTO=UDP SPT=${int(1024, 65535)} DPT=${pick([53, 123, 137, 161, 500, 1434])} LEN=${int(16, 512)} `;

@@ -12,7 +12,10 @@ for (const path of files) {
     let lines = 0;
     let events = 0;
     let malformed = 0;
-    for await (const batch of parseStream(createReadStream(path), { file: basename(path), year: 2005 })) {
+    for await (const batch of parseStream(createReadStream(path), {
+      file: basename(path),
+      year: 2005,
+    })) {
       lines += batch.lines;
       events += batch.events.length;
       malformed += batch.malformed.length;

@@ -6,9 +6,9 @@ import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { fileURLToPath } from "node:url";
-import { gzipSync, gunzipSync } from "node:zlib";
-import { csvCell, csvRow, csvText, eventJson } from "../src/cli/parse.js";
+import { gunzipSync, gzipSync } from "node:zlib";
 import { tsToMicros } from "../src/cli/parquet.js";
+import { csvCell, csvRow, csvText, eventJson } from "../src/cli/parse.js";
 import { COLUMNS, type FwEvent } from "../src/lib/schema.js";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
@@ -23,14 +23,21 @@ interface Result {
 
 function fwglow(args: string[], input?: Buffer | string): Promise<Result> {
   return new Promise((ok, fail) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, stdio: ["pipe", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [BIN, ...args], {
+      cwd: ROOT,
+      stdio: ["pipe", "pipe", "pipe"],
+    });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout.on("data", (d) => out.push(d));
     child.stderr.on("data", (d) => err.push(d));
     child.on("error", fail);
     child.on("close", (code) =>
-      ok({ code: code ?? -1, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString() }),
+      ok({
+        code: code ?? -1,
+        stdout: Buffer.concat(out).toString(),
+        stderr: Buffer.concat(err).toString(),
+      }),
     );
     child.stdin.end(input ?? "");
   });
@@ -46,7 +53,9 @@ let dir = "";
 let honeynetLines: string[] = [];
 before(async () => {
   dir = await mkdtemp(join(tmpdir(), "fwglow-cli-test-"));
-  honeynetLines = gunzipSync(await readFile(HONEYNET_GZ)).toString("latin1").split("\n");
+  honeynetLines = gunzipSync(await readFile(HONEYNET_GZ))
+    .toString("latin1")
+    .split("\n");
 });
 after(async () => {
   await rm(dir, { recursive: true, force: true });
@@ -63,12 +72,23 @@ describe("fwglow convert on the honeynet log", () => {
 
   test("accounts for every line", () => {
     assert.equal(convert.code, 0, convert.stderr);
-    assert.match(convert.stderr, /179,752 lines: 179,730 events, 16 other, 6 malformed in [\d.]+ s \([\d,]+ lines\/s\)/);
+    assert.match(
+      convert.stderr,
+      /179,752 lines: 179,730 events, 16 other, 6 malformed in [\d.]+ s \([\d,]+ lines\/s\)/,
+    );
   });
 
   test("rows = events; timestamps in 2005", async () => {
-    const [row] = await queryJson("SELECT count(*) AS n, min(ts) AS lo, max(ts) AS hi, count(DISTINCT file) AS files FROM events", parquet);
-    assert.deepEqual(row, { n: 179730, lo: "2005-02-25 12:11:24", hi: "2005-03-31 23:57:48", files: 1 });
+    const [row] = await queryJson(
+      "SELECT count(*) AS n, min(ts) AS lo, max(ts) AS hi, count(DISTINCT file) AS files FROM events",
+      parquet,
+    );
+    assert.deepEqual(row, {
+      n: 179730,
+      lo: "2005-02-25 12:11:24",
+      hi: "2005-03-31 23:57:48",
+      files: 1,
+    });
   });
 
   test("the Parquet schema is the contract", async () => {
@@ -85,7 +105,10 @@ describe("fwglow convert on the honeynet log", () => {
   });
 
   test("counts by proto and chain", async () => {
-    const rows = await queryJson("SELECT proto, chain, count(*) AS n FROM events GROUP BY ALL ORDER BY n DESC", parquet);
+    const rows = await queryJson(
+      "SELECT proto, chain, count(*) AS n FROM events GROUP BY ALL ORDER BY n DESC",
+      parquet,
+    );
     assert.deepEqual(rows, [
       { proto: "TCP", chain: "FORWARD", n: 162461 },
       { proto: "UDP", chain: "FORWARD", n: 12371 },
@@ -96,7 +119,10 @@ describe("fwglow convert on the honeynet log", () => {
 
   test("a CIDR query with integer bounds matches grep", async () => {
     // 61.0.0.0/8 = 1023410176 .. 1040187391
-    const [row] = await queryJson("SELECT count(*) AS n FROM events WHERE src_v4 BETWEEN 1023410176 AND 1040187391", parquet);
+    const [row] = await queryJson(
+      "SELECT count(*) AS n FROM events WHERE src_v4 BETWEEN 1023410176 AND 1040187391",
+      parquet,
+    );
     const grep = honeynetLines.filter((l) => l.includes(" SRC=61.")).length;
     assert.equal(row.n, grep);
     assert.equal(row.n, 10831);
@@ -116,7 +142,10 @@ describe("fwglow convert on the honeynet log", () => {
   });
 
   test("the rejects file holds the malformed lines", async () => {
-    const lines = (await readFile(join(dir, "rejects.ndjson"), "utf8")).trim().split("\n").map((l) => JSON.parse(l));
+    const lines = (await readFile(join(dir, "rejects.ndjson"), "utf8"))
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
     assert.equal(lines.length, 6);
     for (const m of lines) {
       assert.deepEqual(Object.keys(m), ["file", "line", "reason", "raw"]);
@@ -129,11 +158,26 @@ describe("fwglow convert on the honeynet log", () => {
   });
 
   test("table and csv output", async () => {
-    const t = await fwglow(["query", "SELECT proto, count(*) AS n FROM events GROUP BY proto ORDER BY n DESC", "-d", parquet]);
+    const t = await fwglow([
+      "query",
+      "SELECT proto, count(*) AS n FROM events GROUP BY proto ORDER BY n DESC",
+      "-d",
+      parquet,
+    ]);
     assert.equal(t.code, 0, t.stderr);
-    assert.equal(t.stdout, "proto       n\n-----  ------\nTCP    162461\nUDP     12391\nICMP     4878\n(3 rows)\n");
-    const c = await fwglow(["query", "SELECT -1 AS neg, '-1' AS txt, 'a,b' AS q, NULL AS z", "-d", parquet, "-f", "csv"]);
-    assert.equal(c.stdout, "neg,txt,q,z\n-1,'-1,\"a,b\",\n");
+    assert.equal(
+      t.stdout,
+      "proto       n\n-----  ------\nTCP    162461\nUDP     12391\nICMP     4878\n(3 rows)\n",
+    );
+    const c = await fwglow([
+      "query",
+      "SELECT -1 AS neg, '-1' AS txt, 'a,b' AS q, NULL AS z",
+      "-d",
+      parquet,
+      "-f",
+      "csv",
+    ]);
+    assert.equal(c.stdout, 'neg,txt,q,z\n-1,\'-1,"a,b",\n');
   });
 });
 
@@ -143,7 +187,10 @@ describe("fwglow parse", () => {
   test("ndjson from stdin: field values of a real line", async () => {
     const r = await fwglow(["parse", "-", "--year", "2005"], sample());
     assert.equal(r.code, 0, r.stderr);
-    const events = r.stdout.trim().split("\n").map((l) => JSON.parse(l));
+    const events = r.stdout
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
     assert.equal(events.length, 3);
     const e = events[0];
     assert.equal(e.file, "-");
@@ -178,8 +225,11 @@ describe("fwglow parse", () => {
     const r = await fwglow(["parse", "--format", "csv", "--year", "2005", "-"], sample());
     assert.equal(r.code, 0, r.stderr);
     const [header, first] = r.stdout.split("\n");
-    const names = header.split(",");
-    assert.deepEqual(names, COLUMNS.map(([n]) => n));
+    const names: string[] = header.split(",");
+    assert.deepEqual(
+      names,
+      COLUMNS.map(([n]) => n),
+    );
     const cells = first.split(",");
     const cell = (name: string) => cells[names.indexOf(name)];
     assert.equal(cell("src"), "220.228.136.38");
@@ -195,14 +245,20 @@ describe("fwglow parse", () => {
     await writeFile(path, gzipSync(sample()));
     const r = await fwglow(["parse", path, "--year", "2005", "-q"]);
     assert.equal(r.code, 0, r.stderr);
-    const events = r.stdout.trim().split("\n").map((l) => JSON.parse(l));
+    const events = r.stdout
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
     assert.equal(events.length, 3);
     assert.equal(events[2].file, "compressed.log");
     assert.equal(events[2].raw, honeynetLines[2]);
   });
 
   test("malformed lines are reported on stderr", async () => {
-    const r = await fwglow(["parse", "-", "--year", "2005"], `${honeynetLines[13457]}\nhello world\n`);
+    const r = await fwglow(
+      ["parse", "-", "--year", "2005"],
+      `${honeynetLines[13457]}\nhello world\n`,
+    );
     assert.equal(r.code, 0);
     assert.equal(r.stdout, "");
     assert.match(r.stderr, /^-:1: .*SRC/m);
@@ -238,7 +294,7 @@ describe("encoders", () => {
     assert.equal(csvText("-DROP-"), "'-DROP-");
     assert.equal(csvText("@SUM(A1)"), "'@SUM(A1)");
     assert.equal(csvText("\tx"), "'\tx");
-    assert.equal(csvText("\rx"), "\"'\rx\"");
+    assert.equal(csvText("\rx"), '"\'\rx"');
     assert.equal(csvText('=HYPERLINK("x")'), `"'=HYPERLINK(""x"")"`);
     // numbers are not text: never prefixed
     assert.equal(csvCell(-1), "-1");
@@ -254,14 +310,23 @@ describe("encoders", () => {
     e.src_v6_hi = 0x20010db800000000n;
     e.src_v6_lo = 2n;
     const json = eventJson(e);
-    assert.equal(json, '{"file":"f","line":1,"src_v6_hi":"2306139568115548160","src_v6_lo":2,"raw":"r"}');
+    assert.equal(
+      json,
+      '{"file":"f","line":1,"src_v6_hi":"2306139568115548160","src_v6_lo":2,"raw":"r"}',
+    );
     assert.equal(BigInt(JSON.parse(json).src_v6_hi), 0x20010db800000000n);
   });
 
   test("timestamp text → microseconds", () => {
     assert.equal(tsToMicros("2005-02-25 12:11:24"), Date.UTC(2005, 1, 25, 12, 11, 24) * 1000);
-    assert.equal(tsToMicros("2024-01-02 03:04:05.123456"), Date.UTC(2024, 0, 2, 3, 4, 5) * 1000 + 123456);
-    assert.equal(tsToMicros("2024-01-02 03:04:05.5"), Date.UTC(2024, 0, 2, 3, 4, 5) * 1000 + 500000);
+    assert.equal(
+      tsToMicros("2024-01-02 03:04:05.123456"),
+      Date.UTC(2024, 0, 2, 3, 4, 5) * 1000 + 123456,
+    );
+    assert.equal(
+      tsToMicros("2024-01-02 03:04:05.5"),
+      Date.UTC(2024, 0, 2, 3, 4, 5) * 1000 + 500000,
+    );
     assert.ok(Number.isNaN(tsToMicros("Feb 25 12:11:24")));
   });
 });

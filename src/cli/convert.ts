@@ -6,7 +6,14 @@ import { resolve } from "node:path";
 import { countRollovers, parseStream } from "../lib/parse/index.js";
 import type { Accounting, Malformed } from "../lib/schema.js";
 import { type Command, type Io, UsageError } from "./command.js";
-import { type InputSource, InputError, parseCli, parseYear, resolveInputs, yearOf } from "./inputs.js";
+import {
+  InputError,
+  type InputSource,
+  parseCli,
+  parseYear,
+  resolveInputs,
+  yearOf,
+} from "./inputs.js";
 import { EventParquetWriter, type ParquetWriterOptions } from "./parquet.js";
 import { createProgress } from "./progress.js";
 
@@ -89,7 +96,12 @@ export async function convertToParquet(options: ConvertOptions): Promise<Convert
           }
         }
         if (batch.events.length > 0) await writer.write(batch.events);
-        options.onProgress?.({ bytesRead, totalBytes, lines: accounting.lines, events: accounting.events });
+        options.onProgress?.({
+          bytesRead,
+          totalBytes,
+          lines: accounting.lines,
+          events: accounting.events,
+        });
       }
     }
     const rows = await writer.close();
@@ -174,7 +186,8 @@ export const command: Command = {
     if (!values.output) throw new UsageError("missing -o OUT.parquet");
     const year = values.year === undefined ? undefined : parseYear(values.year);
     const out = resolve(values.output);
-    if ((await stat(out).catch(() => null))?.isDirectory()) throw new UsageError(`-o ${values.output}: is a directory`);
+    if ((await stat(out).catch(() => null))?.isDirectory())
+      throw new UsageError(`-o ${values.output}: is a directory`);
     let progress: ReturnType<typeof createProgress> | null = null;
     try {
       const result = await convertToParquet({
@@ -190,9 +203,13 @@ export const command: Command = {
       });
       (progress as ReturnType<typeof createProgress> | null)?.finish();
       if (!values.quiet) {
-        io.stderr.write(`fwglow convert: ${summary(result.accounting, result.seconds)} → ${values.output}\n`);
+        io.stderr.write(
+          `fwglow convert: ${summary(result.accounting, result.seconds)} → ${values.output}\n`,
+        );
         if (result.accounting.malformed > 0 && !values.rejects) {
-          io.stderr.write(`fwglow convert: ${fmt(result.accounting.malformed)} malformed lines; --rejects FILE writes them out\n`);
+          io.stderr.write(
+            `fwglow convert: ${fmt(result.accounting.malformed)} malformed lines; --rejects FILE writes them out\n`,
+          );
         }
       }
       return 0;

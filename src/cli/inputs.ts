@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { basename, dirname, isAbsolute, join, resolve } from "node:path";
 import { pipeline } from "node:stream/promises";
 import { fileURLToPath } from "node:url";
-import { parseArgs, type ParseArgsConfig } from "node:util";
+import { type ParseArgsConfig, parseArgs } from "node:util";
 import { UsageError } from "./command.js";
 
 /** A missing or unreadable input: exit code 1. */
@@ -45,7 +45,8 @@ export function defaultDataset(): DefaultDataset {
 
 /** fwglow's version (package.json). */
 export function fwglowVersion(): string {
-  return (JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { version: string }).version;
+  return (JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { version: string })
+    .version;
 }
 
 const CHUNK = 1 << 20;
@@ -113,7 +114,8 @@ export async function glob(pattern: string): Promise<string[]> {
   let base = absolute ? "/" : ".";
   if (absolute) segments.shift();
   // Leading literal segments.
-  while (segments.length > 1 && !GLOB_CHARS.test(segments[0])) base = join(base, segments.shift() as string);
+  while (segments.length > 1 && !GLOB_CHARS.test(segments[0]))
+    base = join(base, segments.shift() as string);
   const out: string[] = [];
   const walk = async (dir: string, rest: string[]): Promise<void> => {
     if (rest.length === 0) return;
@@ -121,7 +123,8 @@ export async function glob(pattern: string): Promise<string[]> {
     if (head === "**") {
       await walk(dir, tail);
       for (const entry of await readdir(dir, { withFileTypes: true }).catch(() => [])) {
-        if (entry.isDirectory() && !entry.name.startsWith(".")) await walk(join(dir, entry.name), rest);
+        if (entry.isDirectory() && !entry.name.startsWith("."))
+          await walk(join(dir, entry.name), rest);
       }
       return;
     }
@@ -137,7 +140,11 @@ export async function glob(pattern: string): Promise<string[]> {
       if (!re.test(entry.name) || (entry.name.startsWith(".") && !head.startsWith("."))) continue;
       const next = join(dir, entry.name);
       if (tail.length === 0) {
-        if (entry.isFile() || (entry.isSymbolicLink() && (await stat(next).catch(() => null))?.isFile())) out.push(next);
+        if (
+          entry.isFile() ||
+          (entry.isSymbolicLink() && (await stat(next).catch(() => null))?.isFile())
+        )
+          out.push(next);
       } else if (entry.isDirectory() || entry.isSymbolicLink()) await walk(next, tail);
     }
   };
@@ -155,7 +162,10 @@ export interface ResolveOptions {
  * FILE | DIR (its regular files, sorted, not recursive, hidden files skipped) | GLOB | `-`.
  * No arguments: the bundled default data set (data/default.json).
  */
-export async function resolveInputs(args: readonly string[], options: ResolveOptions): Promise<InputSource[]> {
+export async function resolveInputs(
+  args: readonly string[],
+  options: ResolveOptions,
+): Promise<InputSource[]> {
   if (args.length === 0) {
     const dataset = defaultDataset();
     return Promise.all(dataset.files.map((f) => fileSource(f, true)));
@@ -247,12 +257,16 @@ export async function yearOf(
 
 /** Parses `--year`: a four-digit year. */
 export function parseYear(text: string): number {
-  if (!/^\d{4}$/.test(text) || Number(text) < 1900) throw new UsageError(`--year must be a year like 2005, not '${text}'`);
+  if (!/^\d{4}$/.test(text) || Number(text) < 1900)
+    throw new UsageError(`--year must be a year like 2005, not '${text}'`);
   return Number(text);
 }
 
 /** `util.parseArgs` (strict) with its errors turned into one-line usage errors. */
-export function parseCli<O extends NonNullable<ParseArgsConfig["options"]>>(args: string[], options: O) {
+export function parseCli<O extends NonNullable<ParseArgsConfig["options"]>>(
+  args: string[],
+  options: O,
+) {
   try {
     return parseArgs({ args, options, allowPositionals: true, strict: true });
   } catch (error) {

@@ -9,15 +9,15 @@
 // - A `fwglow_part()` table function hands DuckDB the buffered events of one part (`rowsPerPart`)
 //   chunk by chunk; `COPY (… FROM fwglow_part()) TO part` encodes it on DuckDB's thread while
 //   parsing continues into the next part, so memory is bounded by two parts of events.
-// - `close()` renames a single part to the output, or streams all parts into the output with
-//   one `COPY (FROM read_parquet([...]))`, which DuckDB runs in bounded memory. Insertion order
+// - `close()` renames a single (zstd) part to the output, or streams all (uncompressed) parts
+//   into the zstd output with one `COPY (FROM read_parquet([...]))`, in bounded memory. Insertion order
 //   (file, line) is preserved. The output appears atomically (written to a temp name, renamed).
 import { mkdir, rename, rm, stat } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import {
   BOOLEAN,
   DOUBLE,
-  DuckDBConnection,
+  type DuckDBConnection,
   DuckDBInstance,
   DuckDBTableFunction,
   type DuckDBType,
@@ -84,7 +84,12 @@ export function tsToMicros(ts: string): number {
   return ms * 1000 + micros;
 }
 
-type Filler = (vector: duckdb.Vector, events: readonly FwEvent[], start: number, count: number) => void;
+type Filler = (
+  vector: duckdb.Vector,
+  events: readonly FwEvent[],
+  start: number,
+  count: number,
+) => void;
 
 /** Per-column writers that pack `count` events from `start` into a vector. */
 function makeFiller(name: keyof FwEvent, type: ColumnType): Filler {
@@ -94,9 +99,7 @@ function makeFiller(name: keyof FwEvent, type: ColumnType): Filler {
     if (!hasNull) validity.fill(0xff);
     duckdb.copy_data_to_vector_validity(vector, 0, validity.buffer, 0, validity.byteLength);
   };
-  const numeric = (
-    array: Uint8Array | Uint16Array | Uint32Array | Float64Array,
-  ): Filler => {
+  const numeric = (array: Uint8Array | Uint16Array | Uint32Array | Float64Array): Filler => {
     return (vector, events, start, count) => {
       validity.fill(0xff);
       let hasNull = false;
@@ -110,7 +113,13 @@ function makeFiller(name: keyof FwEvent, type: ColumnType): Filler {
           array[i] = v as number; // booleans become 0/1
         }
       }
-      duckdb.copy_data_to_vector(vector, 0, array.buffer as ArrayBuffer, 0, count * array.BYTES_PER_ELEMENT);
+      duckdb.copy_data_to_vector(
+        vector,
+        0,
+        array.buffer as ArrayBuffer,
+        0,
+        count * array.BYTES_PER_ELEMENT,
+      );
       writeValidity(vector, hasNull);
     };
   };
@@ -189,7 +198,7 @@ const STRING_COLUMNS = COLUMNS.filter(([, type]) => type === "VARCHAR").map(([na
 const OTHER_COLUMNS = COLUMNS.filter(([, type]) => type !== "VARCHAR");
 const SEP = "\x1f";
 const ESC = "\x1e"; // a field that is exactly ESC is NULL; in text ESC→ESC"0", SEP→ESC"1"
-const NEEDS_ESCAPE = /[\x1e\x1f]/;
+const needsEscape = (v: string): boolean => v.includes(SEP) || v.includes(ESC);
 
 function escapeField(v: string): string {
   return v.replaceAll(ESC, `${ESC}0`).replaceAll(SEP, `${ESC}1`);
@@ -202,7 +211,7 @@ function escapeField(v: string): string {
 function packStrings(e: FwEvent): string {
   // Every string column is either derived (ts, chain, canonical addresses, lower-case MACs) or
   // a substring of `raw`, so only `raw` and `file` can hold the separator characters.
-  const slow = NEEDS_ESCAPE.test(e.raw) || NEEDS_ESCAPE.test(e.file);
+  const slow = needsEscape(e.raw) || needsEscape(e.file);
   let out = "";
   for (let k = 0; k < STRING_COLUMNS.length; k++) {
     const v = e[STRING_COLUMNS[k]] as string | null;
@@ -211,11 +220,6 @@ function packStrings(e: FwEvent): string {
     else out += slow ? escapeField(v) : v;
   }
   return out;
-}
-
-/** The staging table: the non-string columns, then `packed`. */
-function stageDdl(): string {
-  return `${OTHER_COLUMNS.map(([name, type]) => `${sqlIdent(name)} ${type}`).join(", ")}, packed VARCHAR`;
 }
 
 /** SELECT list that turns a stage back into the schema, in schema order. */
@@ -230,7 +234,8 @@ function unpackSql(): string {
 function packedFiller(): Filler {
   const validity = new Uint8Array(VECTOR_SIZE / 8).fill(0xff);
   return (vector, events, start, count) => {
-    for (let i = 0; i < count; i++) duckdb.vector_assign_string_element(vector, i, packStrings(events[start + i]));
+    for (let i = 0; i < count; i++)
+      duckdb.vector_assign_string_element(vector, i, packStrings(events[start + i]));
     duckdb.vector_ensure_validity_writable(vector);
     duckdb.copy_data_to_vector_validity(vector, 0, validity.buffer, 0, validity.byteLength);
   };
@@ -323,15 +328,19 @@ export class EventParquetWriter {
     if (this.buffer.length >= this.rowsPerPart) await this.flushPart();
   }
 
-  /** Starts writing the buffered events to a part file; waits for the previous part first. */
-  private async flushPart(): Promise<void> {
+  /**
+   * Starts writing the buffered events to a part file; waits for the previous part first.
+   * `final` (the only part): zstd, renamed to the output. Otherwise the parts are written
+   * uncompressed, so that merging them into the zstd output does not decompress them again.
+   */
+  private async flushPart(final = false): Promise<void> {
     const failed = await this.pendingCopy;
     if (failed instanceof Error) throw failed;
     this.copying = this.buffer;
     this.buffer = [];
     const part = join(this.tmpDir, `part-${String(this.parts.length).padStart(5, "0")}.parquet`);
     this.parts.push(part);
-    this.pendingCopy = this.conn.run(this.copyPart(part)).then(
+    this.pendingCopy = this.conn.run(this.copyPart(part, final ? "zstd" : "uncompressed")).then(
       (result) => {
         this.written += Number(result.rowsChanged);
         this.copying = [];
@@ -340,21 +349,22 @@ export class EventParquetWriter {
     );
   }
 
-  private copyPart(part: string): string {
+  private copyPart(part: string, compression: string): string {
     let select = `SELECT ${unpackSql()} FROM (SELECT *, string_split(packed, chr(31)) AS p FROM fwglow_part())`;
     if (this.whereSql) select = `SELECT * FROM (${select}) WHERE (${this.whereSql})`;
-    return `COPY (${select}) TO ${sqlString(part)} (${this.copyOptions()})`;
+    return `COPY (${select}) TO ${sqlString(part)} (${this.copyOptions(compression)})`;
   }
 
-  private copyOptions(): string {
-    return `FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE ${this.rowGroupSize}`;
+  private copyOptions(compression = "zstd"): string {
+    return `FORMAT parquet, COMPRESSION ${compression}, ROW_GROUP_SIZE ${this.rowGroupSize}`;
   }
 
   /** Finishes the file. Returns the number of rows written. */
   async close(): Promise<number> {
     if (this.closed) return this.written;
     try {
-      if (this.buffer.length > 0 || this.parts.length === 0) await this.flushPart();
+      if (this.buffer.length > 0 || this.parts.length === 0)
+        await this.flushPart(this.parts.length === 0);
       this.closed = true;
       const failed = await this.pendingCopy;
       if (failed instanceof Error) throw failed;
@@ -363,7 +373,9 @@ export class EventParquetWriter {
       } else {
         const tmp = join(this.tmpDir, "merged.parquet");
         const list = this.parts.map(sqlString).join(", ");
-        await this.conn.run(`COPY (FROM read_parquet([${list}])) TO ${sqlString(tmp)} (${this.copyOptions()})`);
+        await this.conn.run(
+          `COPY (FROM read_parquet([${list}])) TO ${sqlString(tmp)} (${this.copyOptions()})`,
+        );
         await rename(tmp, this.out);
       }
     } finally {

@@ -11,15 +11,18 @@
 //   with = + - @ TAB or CR get a leading ' so spreadsheets do not evaluate them as formulas;
 //   numbers (and booleans) are written as they are and never prefixed, so -1 stays -1. Only
 //   text columns can be altered this way (e.g. a log prefix "-DROP-" becomes "'-DROP-").
-import { COLUMNS, type FwEvent } from "../lib/schema.js";
+
 import { countRollovers, parseStream } from "../lib/parse/index.js";
+import { COLUMNS, type FwEvent } from "../lib/schema.js";
 import { type Command, type Io, UsageError } from "./command.js";
 import { fmt, summary } from "./convert.js";
 import { InputError, parseCli, parseYear, resolveInputs, yearOf } from "./inputs.js";
 
 /** A JSON value for a 64-bit integer: a number when exactly representable, else a string. */
 export function bigintJson(v: bigint): string {
-  return v <= BigInt(Number.MAX_SAFE_INTEGER) && v >= BigInt(Number.MIN_SAFE_INTEGER) ? v.toString() : `"${v}"`;
+  return v <= BigInt(Number.MAX_SAFE_INTEGER) && v >= BigInt(Number.MIN_SAFE_INTEGER)
+    ? v.toString()
+    : `"${v}"`;
 }
 
 /** One event as an NDJSON line (without the newline). */
@@ -105,12 +108,16 @@ export const command: Command = {
       quiet: { type: "boolean", short: "q" },
     });
     const format = values.format;
-    if (format !== "ndjson" && format !== "csv") throw new UsageError(`--format must be ndjson or csv, not '${format}'`);
+    if (format !== "ndjson" && format !== "csv")
+      throw new UsageError(`--format must be ndjson or csv, not '${format}'`);
     const year = values.year === undefined ? undefined : parseYear(values.year);
     const started = performance.now();
     let sources: Awaited<ReturnType<typeof resolveInputs>>;
     try {
-      sources = await resolveInputs(positionals, { stdin: io.stdin, spoolStdin: year === undefined });
+      sources = await resolveInputs(positionals, {
+        stdin: io.stdin,
+        spoolStdin: year === undefined,
+      });
     } catch (error) {
       if (error instanceof InputError) {
         io.stderr.write(`fwglow parse: ${error.message}\n`);
@@ -142,8 +149,13 @@ export const command: Command = {
       for (const s of sources) await s.cleanup?.();
     }
     if (!values.quiet) {
-      io.stderr.write(`fwglow parse: ${summary(accounting, (performance.now() - started) / 1000)}\n`);
-      if (accounting.malformed > 0) io.stderr.write(`fwglow parse: ${fmt(accounting.malformed)} malformed lines (listed above)\n`);
+      io.stderr.write(
+        `fwglow parse: ${summary(accounting, (performance.now() - started) / 1000)}\n`,
+      );
+      if (accounting.malformed > 0)
+        io.stderr.write(
+          `fwglow parse: ${fmt(accounting.malformed)} malformed lines (listed above)\n`,
+        );
     }
     return 0;
   },

@@ -39,15 +39,15 @@ psad 2.4.6's CSV and gnuplot modes, compatible output, much faster. Without -m a
 
 Long options may be abbreviated to any unique prefix (--CSV-max 300, --gnuplot-graph points).`;
 
-async function* lines(stream: AsyncIterable<Buffer>): AsyncGenerator<string> {
+/** Lines (latin1, without terminators) in batches of one input chunk: no per-line await. */
+async function* lineBatches(stream: AsyncIterable<Buffer>): AsyncGenerator<string[]> {
   let rest = "";
   let first = true;
-  let source: AsyncIterable<Buffer> = stream;
-  for await (const chunk of source) {
+  for await (const chunk of stream) {
     if (first) {
       first = false;
       if (chunk[0] === 0x1f && chunk[1] === 0x8b) {
-        // gzip: restart through a gunzip stream fed with this chunk and the rest
+        // gzip: continue through a gunzip stream fed with this chunk and the rest
         const gunzip = createGunzip();
         const it = stream[Symbol.asyncIterator]();
         (async () => {
@@ -57,17 +57,19 @@ async function* lines(stream: AsyncIterable<Buffer>): AsyncGenerator<string> {
           }
           gunzip.end();
         })().catch((e: unknown) => gunzip.destroy(e as Error));
-        source = gunzip;
-        yield* lines(gunzip);
+        yield* lineBatches(gunzip);
         return;
       }
     }
-    const text = rest + chunk.toString("latin1");
-    const parts = text.split("\n");
+    const parts = (rest + chunk.toString("latin1")).split("\n");
     rest = parts.pop() as string;
-    for (const p of parts) yield p.endsWith("\r") ? p.slice(0, -1) : p;
+    for (let i = 0; i < parts.length; i++) {
+      const p = parts[i] as string;
+      if (p.charCodeAt(p.length - 1) === 13) parts[i] = p.slice(0, -1);
+    }
+    yield parts;
   }
-  if (rest !== "") yield rest.endsWith("\r") ? rest.slice(0, -1) : rest;
+  if (rest !== "") yield [rest.endsWith("\r") ? rest.slice(0, -1) : rest];
 }
 
 async function yearHint(a: PsadArgs, path: string | null, bundled: boolean): Promise<YearHint> {
@@ -144,8 +146,8 @@ async function run(argv: string[], io: Io): Promise<number> {
   const input = path
     ? createReadStream(path, { highWaterMark: 1 << 20 })
     : (io.stdin as unknown as AsyncIterable<Buffer>);
-  for await (const line of lines(input as AsyncIterable<Buffer>)) {
-    if (!psad.push(line)) break;
+  read: for await (const batch of lineBatches(input as AsyncIterable<Buffer>)) {
+    for (const line of batch) if (!psad.push(line)) break read;
   }
   if (path) (input as ReturnType<typeof createReadStream>).destroy();
   flush();

@@ -32,7 +32,10 @@ export const DEFAULT_CACHE_DIR = join(ROOT, "node_modules", ".cache", "fwglow");
  * The bundled log converted once to Parquet, cached under `cacheDir` keyed by the log files'
  * size + mtime and fwglow's version; stale entries are removed.
  */
-export async function defaultParquet(cacheDir = DEFAULT_CACHE_DIR, log?: (line: string) => void): Promise<string> {
+export async function defaultParquet(
+  cacheDir = DEFAULT_CACHE_DIR,
+  log?: (line: string) => void,
+): Promise<string> {
   const dataset = defaultDataset();
   const parts: string[] = [fwglowVersion()];
   for (const f of dataset.files) {
@@ -46,7 +49,11 @@ export async function defaultParquet(cacheDir = DEFAULT_CACHE_DIR, log?: (line: 
   log?.(`converting the bundled log once (cached in ${path})`);
   await convertToParquet({ out: path }); // writes to a temp name, then renames: safe if run concurrently
   for (const name of await readdir(cacheDir)) {
-    if (name.startsWith("default-") && name.endsWith(".parquet") && name !== `default-${key}.parquet`) {
+    if (
+      name.startsWith("default-") &&
+      name.endsWith(".parquet") &&
+      name !== `default-${key}.parquet`
+    ) {
       await rm(join(cacheDir, name), { force: true });
     }
   }
@@ -54,7 +61,8 @@ export async function defaultParquet(cacheDir = DEFAULT_CACHE_DIR, log?: (line: 
 }
 
 async function resolveData(options: QueryOptions): Promise<string[]> {
-  if (!options.data || options.data.length === 0) return [await defaultParquet(options.cacheDir, options.log)];
+  if (!options.data || options.data.length === 0)
+    return [await defaultParquet(options.cacheDir, options.log)];
   const files: string[] = [];
   for (const d of options.data) {
     const st = await stat(d).catch(() => null);
@@ -73,8 +81,12 @@ async function resolveData(options: QueryOptions): Promise<string[]> {
 }
 
 /** A JS value for output: DuckDB numbers stay numbers (`numeric` true), the rest becomes text. */
-function plain(v: DuckDBValue): { value: string | number | bigint | boolean | null; numeric: boolean } {
-  if (v === null || typeof v === "number" || typeof v === "bigint") return { value: v, numeric: v !== null };
+function plain(v: DuckDBValue): {
+  value: string | number | bigint | boolean | null;
+  numeric: boolean;
+} {
+  if (v === null || typeof v === "number" || typeof v === "bigint")
+    return { value: v, numeric: v !== null };
   if (typeof v === "boolean" || typeof v === "string") return { value: v, numeric: false };
   if (v instanceof DuckDBDecimalValue) return { value: v.toString(), numeric: true };
   return { value: String(v), numeric: false };
@@ -84,8 +96,10 @@ function jsonValue(v: DuckDBValue): string {
   const { value, numeric } = plain(v);
   if (value === null) return "null";
   if (typeof value === "bigint") return bigintJson(value);
-  if (typeof value === "number") return Number.isFinite(value) ? String(value) : JSON.stringify(String(value));
-  if (numeric && typeof value === "string") return Math.abs(Number(value)) <= Number.MAX_SAFE_INTEGER ? value : JSON.stringify(value);
+  if (typeof value === "number")
+    return Number.isFinite(value) ? String(value) : JSON.stringify(String(value));
+  if (numeric && typeof value === "string")
+    return Math.abs(Number(value)) <= Number.MAX_SAFE_INTEGER ? value : JSON.stringify(value);
   return JSON.stringify(value);
 }
 
@@ -127,7 +141,9 @@ export async function runQuery(options: QueryOptions, out: NodeJS.WritableStream
         const names = reader.columnNames();
         const rows = reader.getRows().map((r) => r.map(tableCell));
         rowCount = rows.length;
-        const widths = names.map((n, c) => Math.max(n.length, ...rows.map((r) => r[c].text.length)));
+        const widths = names.map((n, c) =>
+          Math.max(n.length, ...rows.map((r) => r[c].text.length)),
+        );
         const right = names.map((_, c) => rows.some((r) => r[c].right));
         const line = (cells: string[]) => cells.join("  ").trimEnd();
         let text = `${line(names.map((n, c) => (right[c] ? n.padStart(widths[c]) : n.padEnd(widths[c]))))}\n${line(widths.map((w) => "-".repeat(w)))}\n`;
@@ -148,7 +164,8 @@ export async function runQuery(options: QueryOptions, out: NodeJS.WritableStream
         for await (const rows of result.yieldRows()) {
           for (const r of rows) {
             if (format === "csv") text += `${r.map(csvValue).join(",")}\n`;
-            else text += `${rowCount === 0 ? "\n" : ",\n"}{${r.map((v, c) => `${keys[c]}:${jsonValue(v)}`).join(",")}}`;
+            else
+              text += `${rowCount === 0 ? "\n" : ",\n"}{${r.map((v, c) => `${keys[c]}:${jsonValue(v)}`).join(",")}}`;
             rowCount++;
           }
           await writeOut(out, text);
@@ -201,13 +218,21 @@ export const command: Command = {
       format: { type: "string", short: "f", default: "table" },
     });
     if (positionals.length !== 1) {
-      throw new UsageError(positionals.length === 0 ? "missing SQL" : "give the SQL as one argument (quote it)");
+      throw new UsageError(
+        positionals.length === 0 ? "missing SQL" : "give the SQL as one argument (quote it)",
+      );
     }
     const format = values.format as QueryFormat;
-    if (!["table", "csv", "json"].includes(format)) throw new UsageError(`--format must be table, csv or json, not '${format}'`);
+    if (!["table", "csv", "json"].includes(format))
+      throw new UsageError(`--format must be table, csv or json, not '${format}'`);
     try {
       await runQuery(
-        { sql: positionals[0], data: values.data, format, log: (l) => io.stderr.write(`fwglow query: ${l}\n`) },
+        {
+          sql: positionals[0],
+          data: values.data,
+          format,
+          log: (l) => io.stderr.write(`fwglow query: ${l}\n`),
+        },
         io.stdout,
       );
       return 0;

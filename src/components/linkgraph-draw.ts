@@ -82,7 +82,9 @@ export function painter(scene: Scene) {
   const { shape, fill, ex, ey, links, bucket } = scene;
   const n = ex.length;
   const byBucket: number[][] = Array.from({ length: BUCKETS }, () => []);
-  bucket.forEach((b, i) => byBucket[b].push(i));
+  bucket.forEach((b, i) => {
+    byBucket[b]?.push(i);
+  });
 
   // Nodes are stamped from small bitmaps, one per look and zoom level: a software canvas
   // (no GPU) blits them far faster than it fills thousands of curved paths.
@@ -99,7 +101,10 @@ export function painter(scene: Scene) {
       if (drawShape(g, shape[i], img.width / 2, img.height / 2, ex[i] * s, ey[i] * s)) {
         g.fillStyle = fill[i];
         g.fill();
-        if (pinned) (g.lineWidth = 1.5 * ratio), g.stroke();
+        if (pinned) {
+          g.lineWidth = 1.5 * ratio;
+          g.stroke();
+        }
       }
       sprites.set(key, img);
     }

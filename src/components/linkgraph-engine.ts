@@ -11,8 +11,10 @@ import {
   type View,
 } from "./linkgraph-draw.js";
 import { createLayout, type Layout } from "./linkgraph-layout.js";
+import { type GraphSketch, type Reduced, reduceGraph } from "./linkgraph-reduce.js";
 
 export type ToEngine =
+  | { type: "reduce"; graph: GraphSketch; maxEdges: number }
   | {
       type: "start";
       scene: Scene;
@@ -28,13 +30,15 @@ export type ToEngine =
   | { type: "release"; i: number }
   | { type: "cool" };
 
-export type FromEngine = {
-  type: "positions";
-  positions: Float32Array;
-  running: boolean;
-  ticks: number;
-  t: Transform;
-};
+export type FromEngine =
+  | { type: "reduced"; reduced: Reduced }
+  | {
+      type: "positions";
+      positions: Float32Array;
+      running: boolean;
+      ticks: number;
+      t: Transform;
+    };
 
 // Redraws on the display's beat where the host has one (windows, Chrome's workers).
 const nextFrame: (f: () => void) => unknown =
@@ -52,7 +56,7 @@ export function engine(post: (m: FromEngine) => void, slice = 30): (m: ToEngine)
   let fit = true; // until the reader zooms, the view follows the layout
   let settled = false;
   let drawn = 0;
-  let timer: unknown;
+  let scheduled = false; // a run() is queued
   let frame: unknown;
 
   function draw() {
@@ -63,7 +67,7 @@ export function engine(post: (m: FromEngine) => void, slice = 30): (m: ToEngine)
     drawn = performance.now();
   }
   function run() {
-    timer = undefined;
+    scheduled = false;
     if (!layout) return;
     const running = layout.step(slice);
     view.pos = layout.positions;
@@ -77,11 +81,19 @@ export function engine(post: (m: FromEngine) => void, slice = 30): (m: ToEngine)
       ticks: layout.ticks(),
       t: view.t,
     });
-    if (running) timer = setTimeout(run, 0);
+    if (running) schedule();
   }
   const redraw = () => (frame ??= nextFrame(draw));
+  function schedule() {
+    if (!scheduled) setTimeout(run, 0);
+    scheduled = true;
+  }
 
   return (m) => {
+    if (m.type === "reduce") {
+      // Folding and thresholding a big graph is a long task too: it runs here as well.
+      return post({ type: "reduced", reduced: reduceGraph(m.graph, m.maxEdges) });
+    }
     if (m.type === "start") {
       scene = m.scene;
       size = m;
@@ -106,6 +118,6 @@ export function engine(post: (m: FromEngine) => void, slice = 30): (m: ToEngine)
     } else {
       layout.cool();
     }
-    timer ??= setTimeout(run, 0);
+    schedule();
   };
 }

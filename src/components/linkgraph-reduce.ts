@@ -1,12 +1,30 @@
 // From the graph model to what the link graph draws: index-based nodes and edges, folded
 // and thresholded to an edge budget, with the reduction stated in words for the figure.
 
-import type { Graph, GraphNode, NodeKind } from "../lib/graph/model.js";
+import type { GraphEdge, GraphNode, NodeKind } from "../lib/graph/model.js";
+
+/** What the reduction reads of the model: no rows, so it is cheap to post to the worker. */
+export interface GraphSketch {
+  nodes: readonly Pick<GraphNode, "kind" | "label" | "color" | "shape" | "size" | "count">[];
+  edges: readonly Pick<GraphEdge, "source" | "target" | "weight">[];
+}
+
+export function sketch(graph: GraphSketch): GraphSketch {
+  return {
+    nodes: graph.nodes.map(({ kind, label, color, shape, size, count }) => ({
+      kind,
+      label,
+      color,
+      shape,
+      size,
+      count,
+    })),
+    edges: graph.edges.map(({ source, target, weight }) => ({ source, target, weight })),
+  };
+}
 
 /** A node as drawn: a model node, or several single-neighbour nodes folded into one. */
 export interface ViewNode {
-  /** The model node (absent for a folded group). */
-  model?: GraphNode;
   kind: NodeKind;
   label: string;
   color: string;
@@ -14,7 +32,8 @@ export interface ViewNode {
   /** Inches, when the config sizes nodes. */
   size?: number;
   count: number;
-  rows: readonly number[];
+  /** Indices of the model nodes behind it (one, or the folded group). */
+  members: number[];
   /** How many model nodes were folded into this one (0: a model node). */
   folded: number;
 }
@@ -22,7 +41,8 @@ export interface ViewEdge {
   source: number;
   target: number;
   count: number;
-  rows: readonly number[];
+  /** Indices of the model edges behind it. */
+  members: number[];
 }
 export interface Reduced {
   nodes: ViewNode[];
@@ -47,7 +67,10 @@ function mode<T>(values: T[]): T {
   for (const v of values) {
     const c = (counts.get(v) ?? 0) + 1;
     counts.set(v, c);
-    if (c > bestCount) (best = v), (bestCount = c);
+    if (c > bestCount) {
+      best = v;
+      bestCount = c;
+    }
   }
   return best;
 }
@@ -56,23 +79,22 @@ function mode<T>(values: T[]): T {
  * one kind hanging off the same node into one "+N" node (largest groups first: a scan's
  * fan-out), then keeps the heaviest edges (ties: edges of busier nodes), then drops the
  * nodes left with no edge. Deterministic: equal input, equal output. */
-export function reduceGraph(graph: Pick<Graph, "nodes" | "edges">, maxEdges = Infinity): Reduced {
-  const nodes: ViewNode[] = graph.nodes.map((n) => ({
-    model: n,
+export function reduceGraph(graph: GraphSketch, maxEdges = Infinity): Reduced {
+  const nodes: ViewNode[] = graph.nodes.map((n, i) => ({
     kind: n.kind,
     label: n.label,
     color: n.color,
     shape: n.shape,
     size: n.size,
     count: n.count,
-    rows: n.rows,
+    members: [i],
     folded: 0,
   }));
-  let edges: ViewEdge[] = graph.edges.map((e) => ({
+  let edges: ViewEdge[] = graph.edges.map((e, i) => ({
     source: e.source,
     target: e.target,
     count: e.weight,
-    rows: e.rows,
+    members: [i],
   }));
   const total = edges.length;
   const totalNodes = nodes.length;
@@ -81,7 +103,10 @@ export function reduceGraph(graph: Pick<Graph, "nodes" | "edges">, maxEdges = In
 
   // Fold leaves: group single-neighbour nodes by (neighbour, kind, direction).
   const degree = new Uint32Array(nodes.length);
-  for (const e of edges) degree[e.source]++, degree[e.target]++;
+  for (const e of edges) {
+    degree[e.source]++;
+    degree[e.target]++;
+  }
   const kinds = ["source", "event", "target"];
   const groups = new Map<number, number[]>(); // (hub, kind, direction) → edge indices
   edges.forEach((e, i) => {
@@ -115,7 +140,7 @@ export function reduceGraph(graph: Pick<Graph, "nodes" | "edges">, maxEdges = In
       shape: mode(members.map((m) => m.shape)),
       size: Math.max(...members.map((m) => m.size ?? 0)) || undefined,
       count: members.reduce((s, m) => s + m.count, 0),
-      rows: concat(members.map((m) => m.rows)),
+      members: concat(members.map((m) => m.members)),
       folded: members.length,
     };
     nodes.push(folded);
@@ -125,7 +150,7 @@ export function reduceGraph(graph: Pick<Graph, "nodes" | "edges">, maxEdges = In
       source: leafIsTarget ? hub : f,
       target: leafIsTarget ? f : hub,
       count: g.reduce((s, i) => s + edges[i].count, 0),
-      rows: concat(g.map((i) => edges[i].rows)),
+      members: concat(g.map((i) => edges[i].members)),
     });
     excess -= g.length - 1;
     foldedNodes += members.length;
@@ -185,7 +210,10 @@ export function adjacency(
   edges: readonly { source: number; target: number }[],
 ): Adjacency {
   const offset = new Uint32Array(n + 1);
-  for (const e of edges) offset[e.source + 1]++, offset[e.target + 1]++;
+  for (const e of edges) {
+    offset[e.source + 1]++;
+    offset[e.target + 1]++;
+  }
   for (let i = 0; i < n; ++i) offset[i + 1] += offset[i];
   const fill = offset.slice(0, n);
   const node = new Uint32Array(edges.length * 2);
@@ -206,7 +234,9 @@ export function neighbourhood(
 ): { nodes: Set<number>; edges: Set<number> } {
   const nodes = new Set([i]);
   const edges = new Set<number>();
-  for (let k = adj.offset[i]; k < adj.offset[i + 1]; ++k)
-    nodes.add(adj.node[k]), edges.add(adj.edge[k]);
+  for (let k = adj.offset[i] as number; k < (adj.offset[i + 1] as number); ++k) {
+    nodes.add(adj.node[k] as number);
+    edges.add(adj.edge[k] as number);
+  }
   return { nodes, edges };
 }

@@ -19,13 +19,7 @@ import {
 } from "./linkgraph-draw.js";
 import type { Graph, GraphAttrs } from "../lib/graph/model.js";
 import type { FromEngine, ToEngine } from "./linkgraph-engine.js";
-import {
-  adjacency,
-  neighbourhood,
-  reduceGraph,
-  type ViewEdge,
-  type ViewNode,
-} from "./linkgraph-reduce.js";
+import { adjacency, neighbourhood, reduceGraph, type ViewNode } from "./linkgraph-reduce.js";
 import {
   cssColor,
   drawShape,
@@ -109,7 +103,10 @@ function engineHost(
   }
   try {
     worker = new Worker(import.meta.resolve("./linkgraph-layout.worker.js"), { type: "module" });
-    worker.onmessage = ({ data }) => ((heard = true), onMessage(data));
+    worker.onmessage = ({ data }) => {
+      heard = true;
+      onMessage(data);
+    };
     worker.onerror = () => heard || mainThread();
   } catch {
     mainThread();
@@ -179,9 +176,14 @@ export function linkGraph(graph: LinkGraphInput, options: LinkGraphOptions = {})
   const rank = new Uint32Array(n);
   Array.from({ length: n }, (_, i) => i)
     .sort((a, b) => nodes[b].count - nodes[a].count || a - b)
-    .forEach((i, k) => (rank[i] = k));
+    .forEach((i, k) => {
+      rank[i] = k;
+    });
   const links = new Uint32Array(edges.length * 2);
-  edges.forEach((e, i) => ((links[i * 2] = e.source), (links[i * 2 + 1] = e.target)));
+  edges.forEach((e, i) => {
+    links[i * 2] = e.source;
+    links[i * 2 + 1] = e.target;
+  });
   const scene: Scene = {
     shape,
     fill: nodes.map((d) => cssColor(d.color)),
@@ -267,7 +269,10 @@ export function linkGraph(graph: LinkGraphInput, options: LinkGraphOptions = {})
       const l = bx * bx + by * by;
       const u = l ? Math.max(0, Math.min(1, ((x - ax) * bx + (y - ay) * by) / l)) : 0;
       const d = Math.hypot(ax + u * bx - x, ay + u * by - y);
-      if (d < bestD) (bestD = d), (best = i);
+      if (d < bestD) {
+        bestD = d;
+        best = i;
+      }
     });
     return best;
   }
@@ -314,7 +319,7 @@ export function linkGraph(graph: LinkGraphInput, options: LinkGraphOptions = {})
     } else {
       const e = sel.edge === undefined ? undefined : edges[sel.edge];
       const node = sel.node === undefined ? undefined : nodes[sel.node];
-      const indices = node ? node.rows : (e as ViewEdge).rows;
+      const indices = node?.rows ?? e?.rows ?? [];
       const first = indices.slice(0, rowLimit);
       const found = await Promise.resolve(
         rowsFor ? rowsFor(first) : rows ? first.map((r) => rows[r]) : [],
@@ -325,9 +330,9 @@ export function linkGraph(graph: LinkGraphInput, options: LinkGraphOptions = {})
         indices,
         rows: found,
       };
-      const what = node
-        ? `${node.kind} ${node.label}`
-        : `edge ${nodes[e!.source].label} → ${nodes[e!.target].label}`;
+      const what = e
+        ? `edge ${nodes[e.source]?.label} → ${nodes[e.target]?.label}`
+        : `${node?.kind} ${node?.label}`;
       showRows(
         `${what}: ${fmt(indices.length)} rows${indices.length > first.length ? ` (first ${fmt(first.length)})` : ""}`,
         found,
@@ -414,12 +419,16 @@ export function linkGraph(graph: LinkGraphInput, options: LinkGraphOptions = {})
     const i = nodeAt(event.offsetX, event.offsetY);
     if (i === undefined) return;
     if (pinned.delete(i)) host.post({ type: "release", i });
-    else pinned.add(i), host.post({ type: "fix", i, x: pos[i * 2], y: pos[i * 2 + 1] });
+    else {
+      pinned.add(i);
+      host.post({ type: "fix", i, x: pos[i * 2] as number, y: pos[i * 2 + 1] as number });
+    }
     host.post({ type: "cool" });
   });
   // Drag first: it stops the event when a node is under the pointer, so zoom only pans the background.
   sel.call(
     drag<HTMLDivElement, unknown, number>()
+      .container(stage) // d3-drag measures from the parent by default
       .subject((event) => nodeAt(event.x, event.y) as number) // undefined: no drag, zoom pans
       .on("start", () => (touched = true))
       .on("drag", (event) => {

@@ -373,20 +373,16 @@ export function parseFields(s: string, at: number, e: FwEvent): string | null {
   return null;
 }
 
+/** What follows PROTO=: the kernel decodes these by name; a number means it did not. */
 function kind(proto: string): number {
   switch (proto) {
     case "TCP":
-    case "6":
       return TCP;
     case "UDP":
     case "UDPLITE":
-    case "17":
-    case "136":
       return UDP;
     case "ICMP":
     case "ICMPv6":
-    case "1":
-    case "58":
       return ICMP;
     default:
       return OTHER;

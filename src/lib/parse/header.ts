@@ -56,7 +56,7 @@ export function leadingBsdMonth(s: string): number {
  * Reads the syslog framing of `s` before `limit` (where the netfilter fields start) into
  * `e` (ts, ts_text, host, priority); returns where the kernel message starts.
  */
-export function parseHeader(s: string, limit: number, e: FwEvent, years: Years): number {
+export function parseHeader(s: string, limit: number, e: FwEvent, years: Years, depth = 0): number {
   let p = afterPriority(s, e);
   let end = bsdStamp(s, p);
   if (end >= 0) {
@@ -84,7 +84,17 @@ export function parseHeader(s: string, limit: number, e: FwEvent, years: Years):
       return after;
     }
   }
-  // Unknown framing (e.g. `grep -H` output): like psad, the message follows the last "kernel:".
+  // `grep -H`/`grep -n` output: "file:Mar 17 …" or "file:12:Mar 17 …".
+  if (p === 0 && depth < 2) {
+    const colon = s.indexOf(":");
+    if (colon > 0 && colon < limit && colon < s.indexOf(" ")) {
+      const q = colon + 1;
+      if (bsdStamp(s, q) >= 0 || isoStamp(s, q) >= 0 || (depth === 0 && digits(s, q, s.indexOf(":", q)) >= 0)) {
+        return parseHeader(s.slice(q), limit - q, e, years, depth + 1) + q;
+      }
+    }
+  }
+  // Unknown framing: like psad, the message follows the last "kernel:".
   const k = s.lastIndexOf("kernel:", limit - 7);
   return k >= 0 ? k + 7 : p;
 }
@@ -262,6 +272,7 @@ function fractionOf(s: string): string {
  * before limit: sets kernel_uptime (or ts); returns where the text after it starts, or p.
  */
 export function kernelStamp(s: string, p: number, limit: number, e: FwEvent): number {
+  while (s.charCodeAt(p) === 32) ++p;
   if (s.charCodeAt(p) !== 91) return p;
   const close = s.indexOf("]", p);
   if (close < 0 || close >= limit) return p;

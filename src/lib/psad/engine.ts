@@ -51,6 +51,7 @@ export class PsadRun {
   private readonly seen = new Set<string>();
   private readonly re: RegExp | null;
   private readonly neg: RegExp | null;
+  private readonly quick: ((raw: string) => boolean) | null;
 
   constructor(
     private readonly opts: PsadRunOptions,
@@ -62,6 +63,7 @@ export class PsadRun {
     this.neg = opts.filter.negRegex ? new RegExp(opts.filter.negRegex.portable) : null;
     this.pred = toPredicate({ ...opts.filter, regex: null, negRegex: null });
     this.fields = opts.filter.fields.map((f) => f.field);
+    this.quick = quickReject(opts.filter);
   }
 
   /** Feed the next line (without its terminator). Returns false once no more lines are needed. */
@@ -76,6 +78,7 @@ export class PsadRun {
     if (startLine && n < startLine) return true;
     if (this.re && !this.re.test(raw)) return true;
     if (this.neg?.test(raw)) return true;
+    if (this.quick?.(raw)) return true;
     const r = this.parse(raw, n);
     if (r.kind !== "event") {
       if (r.kind === "drop") this.drops.set(r.reason, (this.drops.get(r.reason) ?? 0) + 1);
@@ -101,6 +104,58 @@ export class PsadRun {
     }
     return true;
   }
+}
+
+/** The dotted quad at s[i…] followed by whitespace (psad's $ipv4_re), as an integer; -1 if none. */
+function quadAt(s: string, i: number): number {
+  let n = 0;
+  let o = 0;
+  let digits = 0;
+  let dots = 0;
+  for (; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 48 && c <= 57) {
+      if (++digits > 3) return -1;
+      o = o * 10 + c - 48;
+    } else if (c === 46) {
+      if (digits === 0 || ++dots > 3) return -1;
+      n = n * 256 + o;
+      o = 0;
+      digits = 0;
+    } else break;
+  }
+  if (dots !== 3 || digits === 0 || i >= s.length || s.charCodeAt(i) !== 32) return -1;
+  return n * 256 + o;
+}
+
+/**
+ * A cheap test that rejects lines an IPv4 src/dst criterion would reject anyway, before the
+ * full parse. It only decides when the line has exactly one SRC= and one DST= (so psad's
+ * address is unambiguous) and the address is a dotted quad; otherwise the full parse decides.
+ */
+function quickReject(filter: Filter): ((raw: string) => boolean) | null {
+  const tests: ((raw: string) => boolean)[] = [];
+  for (const spec of filter.fields) {
+    const c = spec.criterion;
+    if (!c || c.kind !== "net" || c.family !== 4 || spec.negate) continue;
+    const key = spec.name === "src" ? "SRC=" : "DST=";
+    const lo = Number(c.lo);
+    const hi = Number(c.hi);
+    tests.push((raw) => {
+      const i = raw.indexOf(key);
+      if (i < 0 || raw.indexOf(key, i + 4) >= 0) return false;
+      const other = key === "SRC=" ? "DST=" : "SRC=";
+      const j = raw.indexOf(other);
+      if (j >= 0 && raw.indexOf(other, j + 4) >= 0) return false;
+      const v = quadAt(raw, i + 4);
+      return v >= 0 && (v < lo || v > hi);
+    });
+  }
+  if (tests.length === 0) return null;
+  return (raw) => {
+    for (const t of tests) if (t(raw)) return true;
+    return false;
+  };
 }
 
 // ---------------------------------------------------------------- gnuplot .dat
@@ -319,6 +374,8 @@ export class GnuplotOptionError extends Error {}
 /** The .gnu file (gnuplot 5 syntax). `columns` is the number of data columns in the .dat. */
 export function gnuplotScript(filter: Filter, columns: number, o: GnuplotPlotOptions): string {
   const tokens = o.fieldsText.trim().split(/\s+/);
+  if (o.view && !/^\d+(?:\.\d+)?(?:,\d+(?:\.\d+)?){1,3}$/.test(o.view))
+    throw new GnuplotOptionError("--gnuplot-view must be a coordinate pair such as 60,30");
   const names = filter.fields.map((f) => f.name);
   const out = gnuplotHeader(o.commandLine ?? "");
   const title = o.title ?? `psad iptables log visualization: ${o.fieldsText}`.replaceAll("_", "");
@@ -347,11 +404,7 @@ export function gnuplotScript(filter: Filter, columns: number, o: GnuplotPlotOpt
     const zl = o.zLabel ?? (filter.count ? (countIsUniq(filter.count.mode) ? "countuniq" : "count") : (tokens[2] ?? "").replaceAll("_", ""));
     out.push(`set zlabel ${gpString(zl)}`);
     if (o.zRange) out.push(`set zrange [${range(o.zRange, "z")}]`);
-    if (o.view) {
-      if (!/^\d+(?:\.\d+)?(?:,\d+(?:\.\d+)?){1,3}$/.test(o.view))
-        throw new GnuplotOptionError("--gnuplot-view must be a coordinate pair such as 60,30");
-      out.push(`set view ${o.view}`);
-    }
+    if (o.view) out.push(`set view ${o.view}`);
     out.push(`splot ${dat} using 1:2:3 with ${style(o.graphStyle, "points")} title ${gpSingle(legend)}`);
   } else {
     out.push(`plot ${dat} using 1:2 with ${style(o.graphStyle, "linespoints")} title ${gpSingle(legend)}`);

@@ -1,0 +1,63 @@
+// `fwglow psad` vs psad 2.4.6 on the Scan34 log, side by side, same command (figure 14-14).
+// Run: node --import tsx bench/psad.ts [--runs N] [--no-psad]
+// Both read the same decompressed file; outputs are compared byte for byte.
+import { spawn } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { gunzipSync } from "node:zlib";
+
+const root = new URL("..", import.meta.url).pathname;
+const args = process.argv.slice(2);
+const runs = Number(args[args.indexOf("--runs") + 1]) || 3;
+const withPsad = !args.includes("--no-psad") && existsSync("/usr/sbin/psad");
+
+const dir = mkdtempSync(join(tmpdir(), "fwglow-bench-psad-"));
+const log = join(dir, "iptables.data");
+writeFileSync(log, gunzipSync(readFileSync(join(root, "data/scan34-iptablesyslog.gz"))));
+const CMD = ["--CSV", "--CSV-fields", "src:11.11.0.0/16 dst:not11.11.0.0/16 dp", "--CSV-regex", "SYN URGP="];
+
+interface Run {
+  wall: number;
+  cpu: number;
+  out: Buffer;
+}
+
+/** Runs a command; wall time and the child's user+system CPU seconds (from /usr/bin/time). */
+function time(cmd: string, argv: string[]): Promise<Run> {
+  return new Promise((ok, fail) => {
+    const timeFile = join(dir, "time.txt");
+    const t0 = performance.now();
+    const p = spawn("/usr/bin/time", ["-f", "%U %S", "-o", timeFile, cmd, ...argv], {
+      cwd: dir,
+      env: { ...process.env, TZ: "UTC" },
+      stdio: ["ignore", "pipe", "ignore"],
+    });
+    const chunks: Buffer[] = [];
+    p.stdout.on("data", (c: Buffer) => chunks.push(c));
+    p.on("error", fail);
+    p.on("close", () => {
+      const wall = (performance.now() - t0) / 1000;
+      const [u, s] = readFileSync(timeFile, "utf8").trim().split(/\s+/).slice(-2).map(Number);
+      ok({ wall, cpu: (u ?? 0) + (s ?? 0), out: Buffer.concat(chunks) });
+    });
+  });
+}
+
+const fw: Run[] = [];
+for (let i = 0; i < runs; i++) fw.push(await time(process.execPath, [join(root, "bin/fwglow.js"), "psad", "--quiet", "-m", log, ...CMD]));
+const best = (rs: Run[], k: "wall" | "cpu") => Math.min(...rs.map((r) => r[k]));
+const fmt = (x: number) => `${x.toFixed(2)} s`;
+console.log(`input: ${log} (179,752 lines), command: psad -m FILE ${CMD.map((a) => (a.includes(" ") ? `"${a}"` : a)).join(" ")}`);
+console.log(`fwglow psad: best of ${runs}: wall ${fmt(best(fw, "wall"))}, cpu ${fmt(best(fw, "cpu"))}, ${fw[0]?.out.toString().split("\n").length - 1} rows`);
+if (withPsad) {
+  const ps = await time("/usr/sbin/psad", ["-m", log, ...CMD]);
+  console.log(`psad 2.4.6:  wall ${fmt(ps.wall)}, cpu ${fmt(ps.cpu)}`);
+  console.log(`identical output: ${ps.out.equals(fw[0]?.out as Buffer)}`);
+  console.log(
+    `speed-up: ${(ps.wall / best(fw, "wall")).toFixed(1)}x wall, ${(ps.cpu / best(fw, "cpu")).toFixed(1)}x cpu`,
+  );
+} else {
+  console.log("psad not installed (apt-get install --no-install-recommends psad): comparison skipped");
+}
+rmSync(dir, { recursive: true, force: true });
