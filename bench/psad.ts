@@ -15,7 +15,13 @@ const withPsad = !args.includes("--no-psad") && existsSync("/usr/sbin/psad");
 const dir = mkdtempSync(join(tmpdir(), "fwglow-bench-psad-"));
 const log = join(dir, "iptables.data");
 writeFileSync(log, gunzipSync(readFileSync(join(root, "data/scan34-iptablesyslog.gz"))));
-const CMD = ["--CSV", "--CSV-fields", "src:11.11.0.0/16 dst:not11.11.0.0/16 dp", "--CSV-regex", "SYN URGP="];
+const CMD = [
+  "--CSV",
+  "--CSV-fields",
+  "src:11.11.0.0/16 dst:not11.11.0.0/16 dp",
+  "--CSV-regex",
+  "SYN URGP=",
+];
 
 interface Run {
   wall: number;
@@ -44,20 +50,66 @@ function time(cmd: string, argv: string[]): Promise<Run> {
   });
 }
 
+// the same code as one esbuild bundle: shows how much of our time is tsx's start-up
+const bundle = join(dir, "psad-bundle.mjs");
+const esbuild = await import("esbuild");
+await esbuild.build({
+  stdin: {
+    contents: `import { command } from "./src/cli/psad.ts";
+process.exitCode = await command.run(process.argv.slice(2), { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr });`,
+    resolveDir: root,
+    loader: "ts",
+  },
+  bundle: true,
+  platform: "node",
+  format: "esm",
+  packages: "external",
+  outfile: bundle,
+  logLevel: "warning",
+});
+
 const fw: Run[] = [];
-for (let i = 0; i < runs; i++) fw.push(await time(process.execPath, [join(root, "bin/fwglow.js"), "psad", "--quiet", "-m", log, ...CMD]));
+const fwb: Run[] = [];
+for (let i = 0; i < runs; i++) {
+  fw.push(
+    await time(process.execPath, [
+      join(root, "bin/fwglow.js"),
+      "psad",
+      "--quiet",
+      "-m",
+      log,
+      ...CMD,
+    ]),
+  );
+  fwb.push(await time(process.execPath, [bundle, "--quiet", "-m", log, ...CMD]));
+}
 const best = (rs: Run[], k: "wall" | "cpu") => Math.min(...rs.map((r) => r[k]));
 const fmt = (x: number) => `${x.toFixed(2)} s`;
-console.log(`input: ${log} (179,752 lines), command: psad -m FILE ${CMD.map((a) => (a.includes(" ") ? `"${a}"` : a)).join(" ")}`);
-console.log(`fwglow psad: best of ${runs}: wall ${fmt(best(fw, "wall"))}, cpu ${fmt(best(fw, "cpu"))}, ${fw[0]?.out.toString().split("\n").length - 1} rows`);
+console.log(
+  `input: ${log} (179,752 lines), command: psad -m FILE ${CMD.map((a) => (a.includes(" ") ? `"${a}"` : a)).join(" ")}`,
+);
+console.log(
+  `fwglow psad (bin/fwglow.js, tsx): best of ${runs}: wall ${fmt(best(fw, "wall"))}, cpu ${fmt(best(fw, "cpu"))}, ${fw[0]?.out.toString().split("\n").length - 1} rows`,
+);
+console.log(
+  `fwglow psad (esbuild bundle):    best of ${runs}: wall ${fmt(best(fwb, "wall"))}, cpu ${fmt(best(fwb, "cpu"))}`,
+);
 if (withPsad) {
   const ps = await time("/usr/sbin/psad", ["-m", log, ...CMD]);
   console.log(`psad 2.4.6:  wall ${fmt(ps.wall)}, cpu ${fmt(ps.cpu)}`);
-  console.log(`identical output: ${ps.out.equals(fw[0]?.out as Buffer)}`);
   console.log(
-    `speed-up: ${(ps.wall / best(fw, "wall")).toFixed(1)}x wall, ${(ps.cpu / best(fw, "cpu")).toFixed(1)}x cpu`,
+    `identical output: ${ps.out.equals(fw[0]?.out as Buffer) && ps.out.equals(fwb[0]?.out as Buffer)}`,
   );
+  for (const [what, rs] of [
+    ["bin/fwglow.js", fw],
+    ["bundle", fwb],
+  ] as const)
+    console.log(
+      `speed-up (${what}): ${(ps.wall / best(rs, "wall")).toFixed(1)}x wall, ${(ps.cpu / best(rs, "cpu")).toFixed(1)}x cpu`,
+    );
 } else {
-  console.log("psad not installed (apt-get install --no-install-recommends psad): comparison skipped");
+  console.log(
+    "psad not installed (apt-get install --no-install-recommends psad): comparison skipped",
+  );
 }
 rmSync(dir, { recursive: true, force: true });

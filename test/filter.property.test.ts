@@ -15,7 +15,9 @@ const SCANS = "/work/shared/data/psad/test-scans";
 function loadEvents(): FwEvent[] {
   const events: FwEvent[] = [];
   const parse = createPsadLineParser({ file: "x", keepAckRst: true });
-  const honey = gunzipSync(readFileSync(new URL("../data/scan34-iptablesyslog.gz", import.meta.url)))
+  const honey = gunzipSync(
+    readFileSync(new URL("../data/scan34-iptablesyslog.gz", import.meta.url)),
+  )
     .toString("latin1")
     .split("\n");
   honey.forEach((l, i) => {
@@ -35,25 +37,15 @@ function loadEvents(): FwEvent[] {
 }
 
 function append(app: DuckDBAppender, type: string, v: unknown): void {
-  if (v === null || v === undefined) return app.appendNull();
-  switch (type) {
-    case "VARCHAR":
-      return app.appendVarchar(String(v));
-    case "UINTEGER":
-      return app.appendUInteger(v as number);
-    case "UTINYINT":
-      return app.appendUTinyInt(v as number);
-    case "USMALLINT":
-      return app.appendUSmallInt(v as number);
-    case "UBIGINT":
-      return app.appendUBigInt(BigInt(v as bigint));
-    case "DOUBLE":
-      return app.appendDouble(v as number);
-    case "BOOLEAN":
-      return app.appendBoolean(v as boolean);
-    default:
-      return app.appendNull();
-  }
+  if (v === null || v === undefined) app.appendNull();
+  else if (type === "VARCHAR") app.appendVarchar(String(v));
+  else if (type === "UINTEGER") app.appendUInteger(v as number);
+  else if (type === "UTINYINT") app.appendUTinyInt(v as number);
+  else if (type === "USMALLINT") app.appendUSmallInt(v as number);
+  else if (type === "UBIGINT") app.appendUBigInt(BigInt(v as bigint));
+  else if (type === "DOUBLE") app.appendDouble(v as number);
+  else if (type === "BOOLEAN") app.appendBoolean(v as boolean);
+  else app.appendNull();
 }
 
 let events: FwEvent[] = [];
@@ -94,8 +86,17 @@ function jsRows(pred: (e: FwEvent) => boolean): number[] {
 
 const names = [...ALL_FIELDS, ...Object.keys(ALIASES)];
 const v4 = fc.oneof(
-  fc.constantFrom("11.11.79.67", "11.11.79.83", "192.168.10.1", "192.168.10.55", "10.0.0.1", "4.4.4.4"),
-  fc.tuple(fc.integer({ min: 0, max: 255 }), fc.integer({ min: 0, max: 255 })).map(([a, b]) => `11.11.${a}.${b}`),
+  fc.constantFrom(
+    "11.11.79.67",
+    "11.11.79.83",
+    "192.168.10.1",
+    "192.168.10.55",
+    "10.0.0.1",
+    "4.4.4.4",
+  ),
+  fc
+    .tuple(fc.integer({ min: 0, max: 255 }), fc.integer({ min: 0, max: 255 }))
+    .map(([a, b]) => `11.11.${a}.${b}`),
 );
 const v6 = fc.constantFrom(
   "2012:1234:1234::1",
@@ -131,14 +132,42 @@ const regexes = fc.constantFrom(
 );
 const crit = fc.oneof(
   fc.nat({ max: 70000 }).map(String),
-  fc.constantFrom("80", "6667", "92", "0", "1", "22", "135", "1434", "6", "17", "64", "48", "8", "3"),
+  fc.constantFrom(
+    "80",
+    "6667",
+    "92",
+    "0",
+    "1",
+    "22",
+    "135",
+    "1434",
+    "6",
+    "17",
+    "64",
+    "48",
+    "8",
+    "3",
+  ),
   fc.nat({ max: 70000 }).map((n) => `>${n}`),
   fc.nat({ max: 2000 }).map((n) => `<${n}`),
   regexes.map((r) => `/${r}/`),
-  fc.constantFrom("'SYN'", "'tcp'", "'FORWARD'", "'INBOUNDTCP'", "'-1'", "'NULL'", "'0x00'", "'br0'", "''", "'it''s'"),
+  fc.constantFrom(
+    "'SYN'",
+    "'tcp'",
+    "'FORWARD'",
+    "'INBOUNDTCP'",
+    "'-1'",
+    "'NULL'",
+    "'0x00'",
+    "'br0'",
+    "''",
+    "'it''s'",
+  ),
   v4,
   fc.tuple(v4, fc.integer({ min: 0, max: 32 })).map(([a, n]) => `${a}/${n}`),
-  fc.tuple(v4, fc.constantFrom("255.255.0.0", "255.255.255.0", "255.0.0.0", "255.255.255.252")).map(([a, m]) => `${a}/${m}`),
+  fc
+    .tuple(v4, fc.constantFrom("255.255.0.0", "255.255.255.0", "255.0.0.0", "255.255.255.252"))
+    .map(([a, m]) => `${a}/${m}`),
   v6,
 );
 const token = fc
@@ -173,7 +202,9 @@ const meaningful = fc.constantFrom(
   "timestamp:/^Mar/",
   "src_mac:/^00:/",
 );
-const filterText = fc.array(fc.oneof(token, meaningful, meaningful), { minLength: 1, maxLength: 4 }).map((t) => t.join(" "));
+const filterText = fc
+  .array(fc.oneof(token, meaningful, meaningful), { minLength: 1, maxLength: 4 })
+  .map((t) => t.join(" "));
 
 test("predicate and SQL select the same events", async () => {
   assert.ok(events.length > 10000, `events loaded: ${events.length}`);
@@ -194,7 +225,11 @@ test("predicate and SQL select the same events", async () => {
         const js = jsRows(toPredicate(f));
         const sql = await sqlRows(toSql(f));
         if (js.length > 0 && js.length < events.length) nonTrivial++;
-        assert.deepEqual(sql, js, `filter ${JSON.stringify(fields)} regex=${regex} neg=${negRegex}\nSQL: ${toSql(f)}`);
+        assert.deepEqual(
+          sql,
+          js,
+          `filter ${JSON.stringify(fields)} regex=${regex} neg=${negRegex}\nSQL: ${toSql(f)}`,
+        );
       },
     ),
     { numRuns: 300 },
@@ -211,7 +246,10 @@ test("every field: printed text in SQL equals the predicate's value", async () =
     assert.deepEqual(sql, js, name);
   }
   const fields = parseFilter(ALL_FIELDS.join(" ")).fields;
-  const exprs = fields.map((s, i) => `${s.field.kind === "num" ? `coalesce(CAST((${s.field.sql}) AS VARCHAR), '-1')` : `(${s.field.sql})`} AS f${i}`);
+  const exprs = fields.map(
+    (s, i) =>
+      `${s.field.kind === "num" ? `coalesce(CAST((${s.field.sql}) AS VARCHAR), '-1')` : `(${s.field.sql})`} AS f${i}`,
+  );
   const r = await conn.runAndReadAll(`SELECT idx, ${exprs.join(", ")} FROM events ORDER BY idx`);
   for (const row of r.getRows()) {
     const e = events[Number(row[0])] as FwEvent;

@@ -31,7 +31,9 @@ const m = (fields: string, e: FwEvent, opts = {}) => toPredicate(parseFilter(fie
 
 describe("parseFilter", () => {
   test("typed AST: names, aliases, criteria, negation, counts", () => {
-    const f = parseFilter("timestamp DPT:1434,counthour SRC:not11.11.0.0/16 flags:'SYN' ip_len:>60 log_prefix:/IN/");
+    const f = parseFilter(
+      "timestamp DPT:1434,counthour SRC:not11.11.0.0/16 flags:'SYN' ip_len:>60 log_prefix:/IN/",
+    );
     assert.deepEqual(
       f.fields.map((s) => [s.name, s.criterion?.kind ?? null, s.negate, s.count]),
       [
@@ -57,7 +59,10 @@ describe("parseFilter", () => {
       assert.ok(e instanceof FilterError);
       assert.equal(e.position, 8);
       assert.equal(e.token, "bogus:1");
-      assert.match(e.message, /bogus is not a valid packet field; valid fields are: timestamp syslog_host src dst/);
+      assert.match(
+        e.message,
+        /bogus is not a valid packet field; valid fields are: timestamp syslog_host src dst/,
+      );
       assert.match(e.message, /\n {10}\^{7}$/);
     }
     assert.throws(() => parseFilter("dp:1,count sp:countuniq"), /multiple fields/);
@@ -79,8 +84,14 @@ describe("parseFilter", () => {
     assert.throws(() => parseFilter("src", { regex: "a++" }), /possessive/);
     assert.throws(() => parseFilter("src", { regex: "\\p{L}" }), /escape \\p/);
     assert.throws(() => parseFilter("src", { regex: "[]a]" }), /starting with \]/);
-    assert.throws(() => parseFilter("src", { regex: "(" }), /Invalid regular expression|Unterminated group/);
-    assert.equal(portableRegex("a.b\\sc\\S[\\s,]"), "a[^\\n]b[\\t\\n\\x0B\\f\\r ]c[^\\t\\n\\x0B\\f\\r ][\\t\\n\\x0B\\f\\r ,]");
+    assert.throws(
+      () => parseFilter("src", { regex: "(" }),
+      /Invalid regular expression|Unterminated group/,
+    );
+    assert.equal(
+      portableRegex("a.b\\sc\\S[\\s,]"),
+      "a[^\\n]b[\\t\\n\\x0B\\f\\r ]c[^\\t\\n\\x0B\\f\\r ][\\t\\n\\x0B\\f\\r ,]",
+    );
   });
 });
 
@@ -126,20 +137,32 @@ describe("matching (psad's rules)", () => {
 describe("toSql", () => {
   test("user text only inside escaped literals", () => {
     assert.equal(sqlString("it's"), "'it''s'");
-    const sql = toSql(parseFilter("log_prefix:'a''b' flags:/x'y/", { regex: "'; DROP TABLE events; --" }));
+    const sql = toSql(
+      parseFilter("log_prefix:'a''b' flags:/x'y/", { regex: "'; DROP TABLE events; --" }),
+    );
     assert.match(sql, /regexp_matches\(raw, '''; DROP TABLE events; --'\)/);
     assert.ok(sql.includes("= 'a''''b'")); // psad keeps the text between the quotes: a''b
   });
 
   test("ranges are integers", () => {
     assert.match(toSql(parseFilter("src:11.11.0.0/16")), /src_v4 BETWEEN 185270272 AND 185335807/);
-    assert.match(toSql(parseFilter("dst:2001:db8::/32")), /dst_v6_hi BETWEEN 2306139568115548160::UBIGINT AND 2306139572410515455::UBIGINT/);
-    assert.match(toSql(parseFilter("dst:2001:db8::1")), /dst_v6_hi = 2306139568115548160::UBIGINT AND dst_v6_lo BETWEEN 1::UBIGINT AND 1::UBIGINT/);
+    assert.match(
+      toSql(parseFilter("dst:2001:db8::/32")),
+      /dst_v6_hi BETWEEN 2306139568115548160::UBIGINT AND 2306139572410515455::UBIGINT/,
+    );
+    assert.match(
+      toSql(parseFilter("dst:2001:db8::1")),
+      /dst_v6_hi = 2306139568115548160::UBIGINT AND dst_v6_lo BETWEEN 1::UBIGINT AND 1::UBIGINT/,
+    );
     assert.equal(toSql(parseFilter("src dst")), "TRUE");
   });
 
   test("parseNet", () => {
     assert.deepEqual(parseNet("11.11.79.67/24"), { family: 4, lo: 185290496n, hi: 185290751n });
-    assert.deepEqual(parseNet("::ffff:1.2.3.4"), { family: 6, lo: 0xffff01020304n, hi: 0xffff01020304n });
+    assert.deepEqual(parseNet("::ffff:1.2.3.4"), {
+      family: 6,
+      lo: 0xffff01020304n,
+      hi: 0xffff01020304n,
+    });
   });
 });

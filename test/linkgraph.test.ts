@@ -3,10 +3,14 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { path } from "d3-path";
-import { buildGraph } from "../src/lib/graph/model.js";
 import { edgeBuckets, fitTransform, type Scene } from "../src/components/linkgraph-draw.js";
 import { createLayout, seed, tickBudget } from "../src/components/linkgraph-layout.js";
-import { adjacency, neighbourhood, reduceGraph } from "../src/components/linkgraph-reduce.js";
+import {
+  adjacency,
+  neighbourhood,
+  reduceGraph,
+  sketch,
+} from "../src/components/linkgraph-reduce.js";
 import {
   cssColor,
   drawShape,
@@ -14,6 +18,7 @@ import {
   type PathContext,
   shapeExtent,
 } from "../src/components/linkgraph-shapes.js";
+import { buildGraph } from "../src/lib/graph/model.js";
 
 // One scanner sweeping 40 hosts on port 22, one host answering on many ports, and a
 // few heavy edges: psad-style rows "src, dst, dp".
@@ -34,7 +39,7 @@ test("reduceGraph leaves a graph within budget untouched", () => {
     r.edges.map((e) => [e.source, e.target, e.count]),
     g.edges.map((e) => [e.source, e.target, e.weight]),
   );
-  assert.equal(r.nodes[0]?.model, g.nodes[0]);
+  assert.deepEqual(r.nodes[0]?.members, [0]);
 });
 
 test("reduceGraph folds a fan-out of leaves into one +N node, rows kept", () => {
@@ -46,11 +51,16 @@ test("reduceGraph folds a fan-out of leaves into one +N node, rows kept", () => 
   assert.equal(fold.kind, "target");
   assert.equal(fold.folded, 30);
   assert.equal(fold.label, "+30 targets");
-  assert.equal(fold.rows.length, 30);
+  assert.equal(fold.members.length, 30);
+  assert.deepEqual(
+    fold.members.map((i) => g.nodes[i]?.kind),
+    Array(30).fill("target"),
+  );
   const hub = r.nodes.findIndex((n) => n.label === " 11.11.79.200");
   const edge = r.edges.find((e) => e.source === hub && r.nodes[e.target] === fold);
   assert.ok(edge);
   assert.equal(edge.count, 30);
+  assert.equal(edge.members.length, 30);
   assert.match(
     r.note,
     /^showing \d+ of 113 edges and 46 of 76 nodes; 30 single-neighbour nodes folded into 1 “\+N” nodes$/,
@@ -75,9 +85,10 @@ test("reduceGraph then keeps the heaviest edges and says what it hid", () => {
   assert.equal(used.size, r.nodes.length);
 });
 
-test("reduceGraph is deterministic", () => {
+test("reduceGraph is deterministic and needs no rows (the worker gets a sketch)", () => {
   const g = buildGraph(scanRows());
-  assert.deepEqual(reduceGraph(g, 20), reduceGraph(g, 20));
+  assert.deepEqual(reduceGraph(sketch(g), 20), reduceGraph(g, 20));
+  assert.equal(JSON.stringify(sketch(g)).includes("rows"), false);
 });
 
 test("neighbourhood: the node, its neighbours, the edges between", () => {

@@ -1,7 +1,7 @@
 // Cross-check against psad 2.4.6: for every CSV row psad printed (default fields) our
 // events give the same values, row by row, once psad's documented drops are applied.
 import assert from "node:assert/strict";
-import { createReadStream, readFileSync, readdirSync } from "node:fs";
+import { createReadStream, readdirSync, readFileSync } from "node:fs";
 import { test } from "node:test";
 import { gunzipSync } from "node:zlib";
 import { parseV6 } from "../src/lib/parse/address.js";
@@ -58,7 +58,9 @@ function psadRow(e: FwEvent): string {
 function canonical(row: string): string {
   return row
     .split(", ")
-    .map((v, i) => ((i === 1 || i === 2) && v.includes(":") ? (parseV6(v, 0, v.length)?.text ?? v) : v))
+    .map((v, i) =>
+      (i === 1 || i === 2) && v.includes(":") ? (parseV6(v, 0, v.length)?.text ?? v) : v,
+    )
     .join(", ");
 }
 
@@ -68,7 +70,10 @@ function compare(ours: string[], psad: string[]): void {
 }
 
 test("Scan34 honeynet log: every row of psad's default CSV (165,718)", async () => {
-  const { events, lines, other, malformed } = await parseFile(new URL("../data/scan34-iptablesyslog.gz", import.meta.url), 2005);
+  const { events, lines, other, malformed } = await parseFile(
+    new URL("../data/scan34-iptablesyslog.gz", import.meta.url),
+    2005,
+  );
   assert.equal(lines, 179752);
   assert.equal(events.length, 179730);
   assert.equal(other, 16); // kernel start-up and bridge messages

@@ -3,7 +3,13 @@ import { createReadStream } from "node:fs";
 import { copyFile, realpath, stat, writeFile } from "node:fs/promises";
 import { createGunzip } from "node:zlib";
 import { DEFAULT_FIELDS, FilterError, parseFilter } from "../lib/filter/index.js";
-import { GnuplotOptionError, gnuplotData, gnuplotHeader, gnuplotScript, PsadRun } from "../lib/psad/engine.js";
+import {
+  GnuplotOptionError,
+  gnuplotData,
+  gnuplotHeader,
+  gnuplotScript,
+  PsadRun,
+} from "../lib/psad/engine.js";
 import { type PsadArgs, PsadUsageError, parsePsadArgs } from "../lib/psad/options.js";
 import type { YearHint } from "../lib/psad/time.js";
 import { type Command, type Io, UsageError } from "./command.js";
@@ -39,28 +45,33 @@ psad 2.4.6's CSV and gnuplot modes, compatible output, much faster. Without -m a
 
 Long options may be abbreviated to any unique prefix (--CSV-max 300, --gnuplot-graph points).`;
 
+/** The bytes of a stream, gunzipped when they start with the gzip magic. */
+async function* plainBytes(stream: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
+  const it = stream[Symbol.asyncIterator]();
+  const first = await it.next();
+  if (first.done) return;
+  const rest: AsyncIterable<Buffer> = { [Symbol.asyncIterator]: () => it };
+  const head = first.value as Buffer;
+  if (head[0] !== 0x1f || head[1] !== 0x8b) {
+    yield head;
+    yield* rest;
+    return;
+  }
+  const gunzip = createGunzip();
+  (async () => {
+    gunzip.write(head);
+    for await (const c of rest) {
+      if (!gunzip.write(c)) await new Promise((ok) => gunzip.once("drain", ok));
+    }
+    gunzip.end();
+  })().catch((e: unknown) => gunzip.destroy(e as Error));
+  yield* gunzip as AsyncIterable<Buffer>;
+}
+
 /** Lines (latin1, without terminators) in batches of one input chunk: no per-line await. */
 async function* lineBatches(stream: AsyncIterable<Buffer>): AsyncGenerator<string[]> {
   let rest = "";
-  let first = true;
   for await (const chunk of stream) {
-    if (first) {
-      first = false;
-      if (chunk[0] === 0x1f && chunk[1] === 0x8b) {
-        // gzip: continue through a gunzip stream fed with this chunk and the rest
-        const gunzip = createGunzip();
-        const it = stream[Symbol.asyncIterator]();
-        (async () => {
-          gunzip.write(chunk);
-          for (let r = await it.next(); !r.done; r = await it.next()) {
-            if (!gunzip.write(r.value)) await new Promise((ok) => gunzip.once("drain", ok));
-          }
-          gunzip.end();
-        })().catch((e: unknown) => gunzip.destroy(e as Error));
-        yield* lineBatches(gunzip);
-        return;
-      }
-    }
     const parts = (rest + chunk.toString("latin1")).split("\n");
     rest = parts.pop() as string;
     for (let i = 0; i < parts.length; i++) {
@@ -70,6 +81,41 @@ async function* lineBatches(stream: AsyncIterable<Buffer>): AsyncGenerator<strin
     yield parts;
   }
   if (rest !== "") yield [rest.endsWith("\r") ? rest.slice(0, -1) : rest];
+}
+
+/** Byte-level reader for a literal --CSV-regex: finds matching lines with Buffer.indexOf. */
+async function literalScan(
+  stream: AsyncIterable<Buffer>,
+  lit: Buffer,
+  psad: PsadRun,
+): Promise<void> {
+  let carry: Buffer | null = null;
+  const handle = (buf: Buffer, limit: number): boolean => {
+    // lines entirely inside buf[0, limit], limit = offset of a "\n" (or buf.length at EOF)
+    let pos = 0;
+    for (;;) {
+      const m = buf.indexOf(lit, pos);
+      if (m < 0 || m >= limit) return true;
+      const start = m === 0 ? 0 : buf.lastIndexOf(10, m - 1) + 1;
+      let end = buf.indexOf(10, m);
+      if (end < 0 || end > limit) end = limit;
+      pos = end + 1;
+      if (psad.rejectsBytes(buf, start, end)) continue;
+      const stop = end > start && buf[end - 1] === 13 ? end - 1 : end;
+      if (!psad.push(buf.toString("latin1", start, stop))) return false;
+    }
+  };
+  for await (const chunk of stream) {
+    const buf: Buffer = carry ? Buffer.concat([carry, chunk]) : chunk;
+    const last = buf.lastIndexOf(10);
+    if (last < 0) {
+      carry = buf;
+      continue;
+    }
+    if (!handle(buf, last)) return;
+    carry = buf.subarray(last + 1);
+  }
+  if (carry?.length) handle(carry, carry.length);
 }
 
 async function yearHint(a: PsadArgs, path: string | null, bundled: boolean): Promise<YearHint> {
@@ -106,13 +152,19 @@ async function run(argv: string[], io: Io): Promise<number> {
     path = null;
   } else if (a.messagesFile) {
     path = a.messagesFile;
-    const dflt = defaultDataset().files;
+    let real: string;
     try {
-      const real = await realpath(path);
-      for (const f of dflt) if ((await realpath(f).catch(() => "")) === real) bundled = true;
+      real = await realpath(path);
     } catch {
       throw new Error(`cannot open ${path}`);
     }
+    let dflt: string[] = [];
+    try {
+      dflt = defaultDataset().files;
+    } catch {
+      // no bundled data set next to this build
+    }
+    for (const f of dflt) if ((await realpath(f).catch(() => "")) === real) bundled = true;
   } else {
     path = defaultDataset().files[0] as string;
     bundled = true;
@@ -146,8 +198,19 @@ async function run(argv: string[], io: Io): Promise<number> {
   const input = path
     ? createReadStream(path, { highWaterMark: 1 << 20 })
     : (io.stdin as unknown as AsyncIterable<Buffer>);
-  read: for await (const batch of lineBatches(input as AsyncIterable<Buffer>)) {
-    for (const line of batch) if (!psad.push(line)) break read;
+  const literal = filter.regex?.source;
+  if (literal && /^[A-Za-z0-9 =_:,-]+$/.test(literal) && !a.startLine && !a.endLine) {
+    // fast path: --CSV-regex is a plain string, so only lines containing it are decoded
+    // (line numbers are not needed: no --CSV-start-line / --CSV-end-line)
+    await literalScan(
+      plainBytes(input as AsyncIterable<Buffer>),
+      Buffer.from(literal, "latin1"),
+      psad,
+    );
+  } else {
+    read: for await (const batch of lineBatches(plainBytes(input as AsyncIterable<Buffer>))) {
+      for (const line of batch) if (!psad.push(line)) break read;
+    }
   }
   if (path) (input as ReturnType<typeof createReadStream>).destroy();
   flush();
@@ -200,10 +263,17 @@ async function run(argv: string[], io: Io): Promise<number> {
         if (error instanceof GnuplotOptionError) throw new UsageError(error.message);
         throw error;
       }
-      if (a.pngFile && !a.filePrefix) gnu = gnu.replace(/^set output .*$/m, `set output "${a.pngFile.replaceAll("\\", "\\\\").replaceAll('"', '\\"')}"`);
+      if (a.pngFile && !a.filePrefix)
+        gnu = gnu.replace(
+          /^set output .*$/m,
+          `set output "${a.pngFile.replaceAll("\\", "\\\\").replaceAll('"', '\\"')}"`,
+        );
       await writeFile(plotFile, Buffer.from(gnu, "latin1"));
     }
-    if (!a.quiet) io.stderr.write(`fwglow psad: wrote ${datFile} (${data.lines.length} rows) and ${plotFile}\n`);
+    if (!a.quiet)
+      io.stderr.write(
+        `fwglow psad: wrote ${datFile} (${data.lines.length} rows) and ${plotFile}\n`,
+      );
   }
   return 0;
 }

@@ -3,9 +3,9 @@
 // and, where no worker can start, on the main thread in short slices.
 
 import {
+  type Context2D,
   fitTransform,
   painter,
-  type Context2D,
   type Scene,
   type Transform,
   type View,

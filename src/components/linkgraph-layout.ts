@@ -2,8 +2,8 @@
 // component runs it in time slices when no worker can be started. Positions live in
 // one Float32Array [x0, y0, x1, y1, …] so they can be posted without copying objects.
 
-import { forceLink, forceManyBody, forceSimulation, forceX, forceY, forceCollide } from "d3-force";
 import type { SimulationNodeDatum } from "d3-force";
+import { forceCollide, forceLink, forceManyBody, forceSimulation, forceX, forceY } from "d3-force";
 
 export interface LayoutInput {
   /** Node radii (px), one per node. */

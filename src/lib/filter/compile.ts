@@ -26,7 +26,11 @@ function criterionPred(spec: FieldSpec, c: Criterion): Pred {
     case "num": {
       const n = c.value;
       const test =
-        c.op === "eq" ? (v: number) => v === n : c.op === "gt" ? (v: number) => v > n : (v: number) => v < n;
+        c.op === "eq"
+          ? (v: number) => v === n
+          : c.op === "gt"
+            ? (v: number) => v > n
+            : (v: number) => v < n;
       return (e) => {
         const v = numericValue(f, e);
         return v !== null && test(v) !== neg;
@@ -72,7 +76,8 @@ export function toPredicate(filter: Filter): (e: FwEvent) => boolean {
     const re = new RegExp(filter.negRegex.portable);
     preds.push((e) => !re.test(e.raw));
   }
-  for (const spec of filter.fields) if (spec.criterion) preds.push(criterionPred(spec, spec.criterion));
+  for (const spec of filter.fields)
+    if (spec.criterion) preds.push(criterionPred(spec, spec.criterion));
   if (preds.length === 0) return () => true;
   if (preds.length === 1) return preds[0] as Pred;
   return (e) => {
@@ -145,7 +150,9 @@ function criterionSql(spec: FieldSpec, c: Criterion): string {
 export function toSql(filter: Filter): string {
   const parts: string[] = [];
   if (filter.regex) parts.push(`regexp_matches(raw, ${sqlString(filter.regex.portable)})`);
-  if (filter.negRegex) parts.push(`NOT regexp_matches(raw, ${sqlString(filter.negRegex.portable)})`);
-  for (const spec of filter.fields) if (spec.criterion) parts.push(criterionSql(spec, spec.criterion));
+  if (filter.negRegex)
+    parts.push(`NOT regexp_matches(raw, ${sqlString(filter.negRegex.portable)})`);
+  for (const spec of filter.fields)
+    if (spec.criterion) parts.push(criterionSql(spec, spec.criterion));
   return parts.length === 0 ? "TRUE" : parts.join(" AND ");
 }

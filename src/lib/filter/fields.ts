@@ -156,7 +156,9 @@ const FIELD_LIST: FieldDef[] = [
     name: "tos",
     kind: "str",
     value: (e) =>
-      e.family === 4 && (e.proto === "TCP" || e.proto === "UDP") && e.tos !== null ? `0x${hex2(e.tos)}` : "",
+      e.family === 4 && (e.proto === "TCP" || e.proto === "UDP") && e.tos !== null
+        ? `0x${hex2(e.tos)}`
+        : "",
     sql: `CASE WHEN family = 4 AND proto IN ('TCP', 'UDP') AND tos IS NOT NULL THEN printf('0x%02X', tos) ELSE '' END`,
     columns: ["family", "proto", "tos"],
   },

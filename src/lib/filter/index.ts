@@ -1,4 +1,6 @@
 // psad's filter language with two back ends (JS predicate, DuckDB SQL). See docs/psad-differences.md.
+
+export { sqlString, toPredicate, toSql } from "./compile.js";
 export {
   ALIASES,
   ALL_FIELDS,
@@ -11,7 +13,7 @@ export {
   sqlText,
   stripPrefix,
 } from "./fields.js";
-export { parseNet, v4ToInt, v6ToBig, type NetRange } from "./ip.js";
+export { type NetRange, parseNet, v4ToInt, v6ToBig } from "./ip.js";
 export {
   COUNT_MODES,
   type CountMode,
@@ -25,4 +27,3 @@ export {
   type RegexSpec,
 } from "./parse.js";
 export { portableRegex, RegexError } from "./regex.js";
-export { sqlString, toPredicate, toSql } from "./compile.js";

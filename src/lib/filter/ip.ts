@@ -66,7 +66,8 @@ export function parseNet(spec: string): NetRange | string {
     if (n === null) return `'${addr}' is not an IPv6 address`;
     let bits = 128;
     if (plen !== undefined) {
-      if (!/^\d{1,3}$/.test(plen) || Number(plen) > 128) return `'/${plen}' is not an IPv6 prefix length (0-128)`;
+      if (!/^\d{1,3}$/.test(plen) || Number(plen) > 128)
+        return `'/${plen}' is not an IPv6 prefix length (0-128)`;
       bits = Number(plen);
     }
     const hostMask = bits === 128 ? 0n : (1n << BigInt(128 - bits)) - 1n;

@@ -90,7 +90,9 @@ export class FilterError extends Error {
 }
 
 function fail(message: string, position: number, token: string, input: string): never {
-  const caret = input ? `\n  ${input}\n  ${" ".repeat(position)}${"^".repeat(Math.max(1, token.length))}` : "";
+  const caret = input
+    ? `\n  ${input}\n  ${" ".repeat(position)}${"^".repeat(Math.max(1, token.length))}`
+    : "";
   throw new FilterError(`${message}${caret}`, position, token);
 }
 
@@ -98,13 +100,17 @@ function regexSpec(src: string, what: string): RegexSpec {
   try {
     return { source: src, portable: portableRegex(src) };
   } catch (error) {
-    if (error instanceof RegexError) throw new FilterError(`${what} /${src}/: ${error.message}`, 0, src);
+    if (error instanceof RegexError)
+      throw new FilterError(`${what} /${src}/: ${error.message}`, 0, src);
     throw error;
   }
 }
 
 /** Parse a `--CSV-fields` string (empty → psad's default fields) and the regex options. */
-export function parseFilter(fields: string, opts: { regex?: string; negRegex?: string } = {}): Filter {
+export function parseFilter(
+  fields: string,
+  opts: { regex?: string; negRegex?: string } = {},
+): Filter {
   const out: FieldSpec[] = [];
   let count: Filter["count"] = null;
   const re = /\S+/g;
@@ -125,7 +131,8 @@ export function parseFilter(fields: string, opts: { regex?: string; negRegex?: s
       );
     let spec = colon < 0 ? "" : token.slice(colon + 1);
     const specPos = pos + colon + 1;
-    if (colon >= 0 && spec === "") fail(`${rawName}: missing criterion after ':'`, pos, token, fields);
+    if (colon >= 0 && spec === "")
+      fail(`${rawName}: missing criterion after ':'`, pos, token, fields);
     if (spec.endsWith(",")) spec = spec.slice(0, -1);
     let negate = false;
     if (spec.startsWith("not")) {
@@ -137,7 +144,12 @@ export function parseFilter(fields: string, opts: { regex?: string; negRegex?: s
     if (cm && (cm[1] !== undefined || !spec.includes(","))) {
       const candidate = cm[2] as string;
       if (!(COUNT_MODES as readonly string[]).includes(candidate))
-        fail(`unknown count mode '${candidate}' (valid: ${COUNT_MODES.join(" ")})`, specPos, token, fields);
+        fail(
+          `unknown count mode '${candidate}' (valid: ${COUNT_MODES.join(" ")})`,
+          specPos,
+          token,
+          fields,
+        );
       mode = candidate as CountMode;
       spec = cm[1] ?? "";
     }
@@ -146,9 +158,19 @@ export function parseFilter(fields: string, opts: { regex?: string; negRegex?: s
       const index = out.length;
       if (countInterval(mode) > 0) {
         if (index === 0 || out[0]?.name !== "timestamp")
-          fail(`${mode}: the first field must be 'timestamp' for time-based counts`, pos, token, fields);
+          fail(
+            `${mode}: the first field must be 'timestamp' for time-based counts`,
+            pos,
+            token,
+            fields,
+          );
       } else if (index === 0 && countIsUniq(mode)) {
-        fail(`${mode} on the first field: there is no field before it to group by`, pos, token, fields);
+        fail(
+          `${mode} on the first field: there is no field before it to group by`,
+          pos,
+          token,
+          fields,
+        );
       }
       count = { index, mode };
     }
@@ -169,8 +191,6 @@ export function parseFilter(fields: string, opts: { regex?: string; negRegex?: s
   };
 }
 
-
-
 function parseCriterion(
   spec: string,
   field: FieldDef,
@@ -179,20 +199,28 @@ function parseCriterion(
   token: string,
   input: string,
 ): Criterion {
-  let m: RegExpExecArray | null;
-  if (/^\d+$/.test(spec)) return { kind: "num", op: "eq", value: checkedNumber(spec, pos, token, input) };
-  if ((m = /^([<>])(\d+)$/.exec(spec)))
-    return { kind: "num", op: m[1] === ">" ? "gt" : "lt", value: checkedNumber(m[2] as string, pos, token, input) };
-  if ((m = /^\/(.*)\/$/.exec(spec))) {
-    const source = m[1] as string;
+  if (/^\d+$/.test(spec))
+    return { kind: "num", op: "eq", value: checkedNumber(spec, pos, token, input) };
+  const cmp = /^([<>])(\d+)$/.exec(spec);
+  if (cmp)
+    return {
+      kind: "num",
+      op: cmp[1] === ">" ? "gt" : "lt",
+      value: checkedNumber(cmp[2] as string, pos, token, input),
+    };
+  const re = /^\/(.*)\/$/.exec(spec);
+  if (re) {
+    const source = re[1] as string;
     try {
       return { kind: "regex", source, portable: portableRegex(source) };
     } catch (error) {
-      if (error instanceof RegexError) fail(`${rawName}: regex /${source}/: ${error.message}`, pos, token, input);
+      if (error instanceof RegexError)
+        fail(`${rawName}: regex /${source}/: ${error.message}`, pos, token, input);
       throw error;
     }
   }
-  if ((m = /^'(.*)'$/.exec(spec))) return { kind: "str", value: m[1] as string };
+  const str = /^'(.*)'$/.exec(spec);
+  if (str) return { kind: "str", value: str[1] as string };
   if (/^[\d.]+(\/[\d.]+)?$/.test(spec) || spec.includes(":")) {
     if (field.kind !== "addr")
       fail(`${rawName}: address criteria apply only to src and dst`, pos, token, input);

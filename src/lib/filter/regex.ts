@@ -40,12 +40,18 @@ export function portableRegex(src: string): string {
     if (c === "\\") {
       const n = src[i + 1];
       if (n === undefined) throw new RegexError("the regex ends with a lone backslash", i);
-      if (/[1-9]/.test(n)) reject(`backreference \\${n}`, "RE2 (the SQL back end) has no backreferences", i);
+      if (/[1-9]/.test(n))
+        reject(`backreference \\${n}`, "RE2 (the SQL back end) has no backreferences", i);
       if (n === "k") reject("named backreference \\k", "RE2 has no backreferences", i);
-      if (n === "0") reject("octal escape \\0", "octal escapes differ between Perl, JavaScript and RE2", i);
+      if (n === "0")
+        reject("octal escape \\0", "octal escapes differ between Perl, JavaScript and RE2", i);
       if (n === "x") {
         if (!/^[0-9A-Fa-f]{2}$/.test(src.slice(i + 2, i + 4)))
-          reject("\\x escape", "use exactly two hex digits (\\x41); \\x{…} differs between engines", i);
+          reject(
+            "\\x escape",
+            "use exactly two hex digits (\\x41); \\x{…} differs between engines",
+            i,
+          );
         out += src.slice(i, i + 4);
         i += 3;
         continue;
@@ -79,7 +85,12 @@ export function portableRegex(src: string): string {
       inClass = true;
       let j = i + 1;
       if (src[j] === "^") j++;
-      if (src[j] === "]") reject("a class starting with ]", "JavaScript reads [] / [^] as empty/any, RE2 as a literal ]", i);
+      if (src[j] === "]")
+        reject(
+          "a class starting with ]",
+          "JavaScript reads [] / [^] as empty/any, RE2 as a literal ]",
+          i,
+        );
       classStart = j;
       out += src.slice(i, j);
       i = j - 1;
@@ -92,11 +103,16 @@ export function portableRegex(src: string): string {
         i += 2;
         continue;
       }
-      if (n === "=" || n === "!") reject("lookahead (?" + n, "RE2 (the SQL back end) has no lookaround", i);
+      if (n === "=" || n === "!")
+        reject(`lookahead (?${n}`, "RE2 (the SQL back end) has no lookaround", i);
       if (n === "<" && (src[i + 3] === "=" || src[i + 3] === "!"))
-        reject("lookbehind (?<" + src[i + 3], "RE2 (the SQL back end) has no lookaround", i);
+        reject(`lookbehind (?<${src[i + 3]}`, "RE2 (the SQL back end) has no lookaround", i);
       if (n === ">") reject("atomic group (?>", "JavaScript and RE2 have no atomic groups", i);
-      reject(`group (?${n ?? ""}`, "only plain (...) and non-capturing (?:...) groups are portable", i);
+      reject(
+        `group (?${n ?? ""}`,
+        "only plain (...) and non-capturing (?:...) groups are portable",
+        i,
+      );
     }
     if ((c === "+" || c === "*" || c === "?" || c === "}") && src[i + 1] === "+")
       reject("possessive quantifier", "JavaScript and RE2 have no possessive quantifiers", i);

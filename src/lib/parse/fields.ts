@@ -29,14 +29,96 @@ const TCP = 1;
 const UDP = 2;
 const ICMP = 3;
 
-// The keys and bare words the scan knows, matched in place (no slice per token).
-const KEYS = new Words([
-  "IN", "OUT", "PHYSIN", "PHYSOUT", "MAC", "MACSRC", "MACDST", "MACPROTO", "SRC", "DST", "LEN",
-  "TOS", "PREC", "TTL", "HOPLIMIT", "ID", "TC", "FLOWLBL", "FRAG", "PROTO", "SPT", "DPT", "SEQ",
-  "ACK", "WINDOW", "RES", "URGP", "TYPE", "CODE", "MTU", "SPI", "UID", "GID", "MARK",
-]);
+// The keys the scan knows (matched in place, no slice per token); Key and KEY_NAMES in the same order.
+enum Key {
+  IN,
+  OUT,
+  PHYSIN,
+  PHYSOUT,
+  MAC,
+  MACSRC,
+  MACDST,
+  MACPROTO,
+  SRC,
+  DST,
+  LEN,
+  TOS,
+  PREC,
+  TTL,
+  HOPLIMIT,
+  ID,
+  TC,
+  FLOWLBL,
+  FRAG,
+  PROTO,
+  SPT,
+  DPT,
+  SEQ,
+  ACK,
+  WINDOW,
+  RES,
+  URGP,
+  TYPE,
+  CODE,
+  MTU,
+  SPI,
+  UID,
+  GID,
+  MARK,
+}
+const KEY_NAMES = [
+  "IN",
+  "OUT",
+  "PHYSIN",
+  "PHYSOUT",
+  "MAC",
+  "MACSRC",
+  "MACDST",
+  "MACPROTO",
+  "SRC",
+  "DST",
+  "LEN",
+  "TOS",
+  "PREC",
+  "TTL",
+  "HOPLIMIT",
+  "ID",
+  "TC",
+  "FLOWLBL",
+  "FRAG",
+  "PROTO",
+  "SPT",
+  "DPT",
+  "SEQ",
+  "ACK",
+  "WINDOW",
+  "RES",
+  "URGP",
+  "TYPE",
+  "CODE",
+  "MTU",
+  "SPI",
+  "UID",
+  "GID",
+  "MARK",
+];
+const KEYS = new Words(KEY_NAMES);
+
+// The bare words it knows.
 const WORDS = new Words([
-  "SYN", "ACK", "FIN", "RST", "PSH", "URG", "ECE", "CWR", "DF", "MF", "CE", "OPT", "INCOMPLETE",
+  "SYN",
+  "ACK",
+  "FIN",
+  "RST",
+  "PSH",
+  "URG",
+  "ECE",
+  "CWR",
+  "DF",
+  "MF",
+  "CE",
+  "OPT",
+  "INCOMPLETE",
 ]);
 
 const interfaces = new Interner();
@@ -70,6 +152,7 @@ export function findRecord(s: string, from: number): number {
 
 /** Reads the fields of the record starting at `at` into `e`; returns why it cannot, or null. */
 export function parseFields(s: string, at: number, e: FwEvent): string | null {
+  numberError = null;
   const n = s.length;
   let i = at;
   let depth = 0; // inside [ … ] of an ICMP error
@@ -102,7 +185,8 @@ export function parseFields(s: string, at: number, e: FwEvent): string | null {
     }
     if (end === i) continue;
     if (eq >= 0) {
-      const key = KEYS.find(s, i, eq);
+      const key = KEYS.index(s, i, eq);
+      const name = key < 0 ? "" : KEY_NAMES[key];
       let vs = eq + 1;
       let ve = end;
       let closes = 0;
@@ -122,153 +206,151 @@ export function parseFields(s: string, at: number, e: FwEvent): string | null {
       let reason: string | null = null;
       if (depth === 0) {
         switch (key) {
-          case "IN":
+          case Key.IN:
             if (!sawIn) e.in_if = vs < ve ? interfaces.get(s, vs, ve) : null;
             sawIn = true;
             break;
-          case "OUT":
+          case Key.OUT:
             e.out_if = vs < ve ? interfaces.get(s, vs, ve) : null;
             break;
-          case "PHYSIN":
+          case Key.PHYSIN:
             e.phys_in = vs < ve ? interfaces.get(s, vs, ve) : null;
             break;
-          case "PHYSOUT":
+          case Key.PHYSOUT:
             e.phys_out = vs < ve ? interfaces.get(s, vs, ve) : null;
             break;
-          case "MAC":
+          case Key.MAC:
             if (vs < ve) mac(s, vs, ve, e);
             break;
-          case "MACSRC":
+          case Key.MACSRC:
             e.src_mac = vs < ve ? s.slice(vs, ve).toLowerCase() : null;
             break;
-          case "MACDST":
+          case Key.MACDST:
             e.dst_mac = vs < ve ? s.slice(vs, ve).toLowerCase() : null;
             break;
-          case "MACPROTO": {
-            const v = hex(s, vs, ve, U16, true);
-            if (v < 0) reason = bad(s, key, vs, ve, U16);
-            else e.ether_type = v;
+          case Key.MACPROTO:
+            e.ether_type = num(s, name, vs, ve, U16, HEX);
             break;
-          }
-          case "SRC":
-          case "DST":
-            if ((key === "SRC" ? e.src : e.dst) === null) reason = address(s, key, vs, ve, e);
+          case Key.SRC:
+          case Key.DST:
+            if ((key === Key.SRC ? e.src : e.dst) === null) reason = address(s, name, vs, ve, e);
             break;
-          case "LEN":
+          case Key.LEN:
             if (transport < 0) {
-              if (e.len === null) reason = (e.len = dec(s, vs, ve, U16)) < 0 ? bad(s, key, vs, ve, U16) : null;
+              if (e.len === null) e.len = num(s, name, vs, ve, U16, DEC);
             } else if (transport === UDP) {
-              reason = (e.udp_len = dec(s, vs, ve, U16)) < 0 ? bad(s, key, vs, ve, U16) : null;
+              e.udp_len = num(s, name, vs, ve, U16, DEC);
             }
             break;
-          case "TOS":
-            reason = (e.tos = hex(s, vs, ve, U8, false)) < 0 ? bad(s, key, vs, ve, U8) : null;
+          case Key.TOS:
+            e.tos = num(s, name, vs, ve, U8, HEX);
             break;
-          case "PREC":
-            reason = (e.prec = hex(s, vs, ve, U8, false)) < 0 ? bad(s, key, vs, ve, U8) : null;
+          case Key.PREC:
+            e.prec = num(s, name, vs, ve, U8, HEX);
             break;
-          case "TTL":
-          case "HOPLIMIT":
-            reason = (e.ttl = dec(s, vs, ve, U8)) < 0 ? bad(s, key, vs, ve, U8) : null;
+          case Key.TTL:
+          case Key.HOPLIMIT:
+            e.ttl = num(s, name, vs, ve, U8, DEC);
             break;
-          case "ID":
+          case Key.ID:
             if (transport === ICMP) {
-              reason = (e.icmp_id = dec(s, vs, ve, U16)) < 0 ? bad(s, key, vs, ve, U16) : null;
+              e.icmp_id = num(s, name, vs, ve, U16, DEC);
             } else if (transport < 0) {
-              reason = (e.ip_id = dec(s, vs, ve, U32)) < 0 ? bad(s, key, vs, ve, U32) : null;
+              e.ip_id = num(s, name, vs, ve, U32, DEC);
             }
             break;
-          case "TC":
-            reason = (e.tc = dec(s, vs, ve, U8)) < 0 ? bad(s, key, vs, ve, U8) : null;
+          case Key.TC:
+            e.tc = num(s, name, vs, ve, U8, DEC);
             break;
-          case "FLOWLBL":
-            reason = (e.flow_label = dec(s, vs, ve, 0xfffff)) < 0 ? bad(s, key, vs, ve, 0xfffff) : null;
+          case Key.FLOWLBL:
+            e.flow_label = num(s, name, vs, ve, 0xfffff, DEC);
             break;
-          case "FRAG":
-            reason = (e.frag_off = dec(s, vs, ve, U16)) < 0 ? bad(s, key, vs, ve, U16) : null;
+          case Key.FRAG:
+            e.frag_off = num(s, name, vs, ve, U16, DEC);
             break;
-          case "PROTO":
+          case Key.PROTO:
             if (transport < 0) {
               reason = proto(s, vs, ve, e);
               transport = kind(e.proto ?? "");
             }
             break;
-          case "SPT":
-            reason = (e.spt = dec(s, vs, ve, U16)) < 0 ? bad(s, key, vs, ve, U16) : null;
+          case Key.SPT:
+            e.spt = num(s, name, vs, ve, U16, DEC);
             break;
-          case "DPT":
-            reason = (e.dpt = dec(s, vs, ve, U16)) < 0 ? bad(s, key, vs, ve, U16) : null;
+          case Key.DPT:
+            e.dpt = num(s, name, vs, ve, U16, DEC);
             break;
-          case "SEQ":
+          case Key.SEQ:
             if (transport === ICMP) {
-              reason = (e.icmp_seq = dec(s, vs, ve, U16)) < 0 ? bad(s, key, vs, ve, U16) : null;
+              e.icmp_seq = num(s, name, vs, ve, U16, DEC);
             } else {
-              reason = (e.tcp_seq = dec(s, vs, ve, U32)) < 0 ? bad(s, key, vs, ve, U32) : null;
+              e.tcp_seq = num(s, name, vs, ve, U32, DEC);
             }
             break;
-          case "ACK":
-            reason = (e.tcp_ack = dec(s, vs, ve, U32)) < 0 ? bad(s, key, vs, ve, U32) : null;
+          case Key.ACK:
+            e.tcp_ack = num(s, name, vs, ve, U32, DEC);
             break;
-          case "WINDOW":
-            reason = (e.window = dec(s, vs, ve, U16)) < 0 ? bad(s, key, vs, ve, U16) : null;
+          case Key.WINDOW:
+            e.window = num(s, name, vs, ve, U16, DEC);
             tcpHeader = true;
             break;
-          case "RES":
-            reason = (e.res = hex(s, vs, ve, U8, false)) < 0 ? bad(s, key, vs, ve, U8) : null;
+          case Key.RES:
+            e.res = num(s, name, vs, ve, U8, HEX);
             break;
-          case "URGP":
-            reason = (e.urgp = dec(s, vs, ve, U16)) < 0 ? bad(s, key, vs, ve, U16) : null;
+          case Key.URGP:
+            e.urgp = num(s, name, vs, ve, U16, DEC);
             break;
-          case "TYPE":
-            reason = (e.icmp_type = dec(s, vs, ve, U8)) < 0 ? bad(s, key, vs, ve, U8) : null;
+          case Key.TYPE:
+            e.icmp_type = num(s, name, vs, ve, U8, DEC);
             break;
-          case "CODE":
-            reason = (e.icmp_code = dec(s, vs, ve, U8)) < 0 ? bad(s, key, vs, ve, U8) : null;
+          case Key.CODE:
+            e.icmp_code = num(s, name, vs, ve, U8, DEC);
             break;
-          case "MTU":
-            reason = (e.icmp_mtu = dec(s, vs, ve, U16)) < 0 ? bad(s, key, vs, ve, U16) : null;
+          case Key.MTU:
+            e.icmp_mtu = num(s, name, vs, ve, U16, DEC);
             break;
-          case "SPI":
-            reason = (e.spi = hex(s, vs, ve, U32, true)) < 0 ? bad(s, key, vs, ve, U32) : null;
+          case Key.SPI:
+            e.spi = num(s, name, vs, ve, U32, HEX_OR_DEC);
             break;
-          case "UID":
-            reason = (e.uid = dec(s, vs, ve, U32)) < 0 ? bad(s, key, vs, ve, U32) : null;
+          case Key.UID:
+            e.uid = num(s, name, vs, ve, U32, DEC);
             break;
-          case "GID":
-            reason = (e.gid = dec(s, vs, ve, U32)) < 0 ? bad(s, key, vs, ve, U32) : null;
+          case Key.GID:
+            e.gid = num(s, name, vs, ve, U32, DEC);
             break;
-          case "MARK":
-            reason = (e.mark = hex(s, vs, ve, U32, true)) < 0 ? bad(s, key, vs, ve, U32) : null;
+          case Key.MARK:
+            e.mark = num(s, name, vs, ve, U32, HEX_OR_DEC);
             break;
         }
       } else if (depth === 1) {
         // The offending packet's header: only what identifies its flow.
         switch (key) {
-          case "SRC":
-          case "DST": {
+          case Key.SRC:
+          case Key.DST: {
             const a = vs < ve ? ip(s, vs, ve) : null;
-            if (!a) reason = `bad inner ${key} address "${s.slice(vs, ve)}"`;
-            else if (key === "SRC") e.inner_src ??= a;
+            if (!a) reason = `bad inner ${name} address "${s.slice(vs, ve)}"`;
+            else if (key === Key.SRC) e.inner_src ??= a;
             else e.inner_dst ??= a;
             break;
           }
-          case "PROTO":
+          case Key.PROTO:
             if (e.inner_proto === null && vs < ve) {
               e.inner_proto = protos.get(s, vs, ve);
               innerTransport = kind(e.inner_proto);
             }
             break;
-          case "SPT":
-          case "DPT":
+          case Key.SPT:
+          case Key.DPT:
             if (innerTransport === TCP || innerTransport === UDP || innerTransport === OTHER) {
               const v = dec(s, vs, ve, U16);
-              if (v < 0) reason = `inner ${bad(s, key, vs, ve, U16)}`;
-              else if (key === "SPT") e.inner_spt ??= v;
+              if (v < 0) reason = `inner ${bad(s, name, vs, ve, U16)}`;
+              else if (key === Key.SPT) e.inner_spt ??= v;
               else e.inner_dpt ??= v;
             }
             break;
         }
       }
+      reason ??= numberError;
       if (reason !== null) return reason;
       depth -= closes;
       if (depth < 0) return `unbalanced "]" after ${s.slice(i, eq)}=`;
@@ -319,7 +401,8 @@ export function parseFields(s: string, at: number, e: FwEvent): string | null {
       } else if (word === "DF") e.df = true;
       else if (word === "MF") e.mf = true;
       else if (word === "CE") e.ce = true;
-      else if (word === "INCOMPLETE") e.mf = true; // an IPv6 fragment header's M flag
+      else if (word === "INCOMPLETE")
+        e.mf = true; // an IPv6 fragment header's M flag
       else if (s.startsWith("FRAG:", i)) {
         e.frag_off = dec(s, i + 5, te, U16);
         if (e.frag_off < 0) return bad(s, "FRAG:", i + 5, te, U16);
@@ -335,7 +418,8 @@ export function parseFields(s: string, at: number, e: FwEvent): string | null {
   }
 
   if (depth > 0) return "cut off inside the bracketed header of an ICMP error";
-  if (e.src === null) return e.mac !== null && s.includes("ARP ", at) ? "ARP record (no SRC=)" : "missing SRC=";
+  if (e.src === null)
+    return e.mac !== null && s.includes("ARP ", at) ? "ARP record (no SRC=)" : "missing SRC=";
   if (e.dst === null) return "missing DST=";
   if (e.proto === null) return "missing PROTO=";
   if (e.incomplete === null && !e.frag_off) {
@@ -414,7 +498,8 @@ function proto(s: string, vs: number, ve: number, e: FwEvent): string | null {
 function address(s: string, key: string, vs: number, ve: number, e: FwEvent): string | null {
   if (vs === ve) return `empty ${key}=`;
   const family = hasColon(s, vs, ve) ? 6 : 4;
-  if (e.family !== null && e.family !== family) return `${key}= is IPv${family}, SRC= was IPv${e.family}`;
+  if (e.family !== null && e.family !== family)
+    return `${key}= is IPv${family}, SRC= was IPv${e.family}`;
   const src = key === "SRC";
   if (family === 4) {
     const int = parseV4(s, vs, ve);
@@ -479,7 +564,33 @@ function decodeMac(mac: string): { dst: string; src: string; type: number | null
   const text = mac.toLowerCase();
   const hi = hex(text, 36, 38, U8, false);
   const lo = hex(text, 39, 41, U8, false);
-  return { dst: text.slice(0, 17), src: text.slice(18, 35), type: hi >= 0 && lo >= 0 ? hi * 256 + lo : null };
+  return {
+    dst: text.slice(0, 17),
+    src: text.slice(18, 35),
+    type: hi >= 0 && lo >= 0 ? hi * 256 + lo : null,
+  };
+}
+
+const DEC = 0;
+const HEX = 1;
+const HEX_OR_DEC = 2; // "0x…" or decimal
+
+/** Why a number of the current line could not be read (the first one). */
+let numberError: string | null = null;
+
+/** The number `key=s[vs, ve)` if it is at most max; else null, and numberError says why. */
+function num(
+  s: string,
+  key: string,
+  vs: number,
+  ve: number,
+  max: number,
+  base: number,
+): number | null {
+  const v = base === DEC ? dec(s, vs, ve, max) : hex(s, vs, ve, max, base === HEX_OR_DEC);
+  if (v >= 0) return v;
+  numberError ??= bad(s, key, vs, ve, max);
+  return null;
 }
 
 /** The decimal number in s[a, b) if it is at most max, else -1. */

@@ -57,7 +57,7 @@ export function leadingBsdMonth(s: string): number {
  * `e` (ts, ts_text, host, priority); returns where the kernel message starts.
  */
 export function parseHeader(s: string, limit: number, e: FwEvent, years: Years, depth = 0): number {
-  let p = afterPriority(s, e);
+  const p = afterPriority(s, e);
   let end = bsdStamp(s, p);
   if (end >= 0) {
     bsdTs(s, p, end, years.observe(month), e);
@@ -84,12 +84,18 @@ export function parseHeader(s: string, limit: number, e: FwEvent, years: Years, 
       return after;
     }
   }
+  end = proxmox(s, p, limit, e);
+  if (end >= 0) return end;
   // `grep -H`/`grep -n` output: "file:Mar 17 …" or "file:12:Mar 17 …".
   if (p === 0 && depth < 2) {
     const colon = s.indexOf(":");
     if (colon > 0 && colon < limit && colon < s.indexOf(" ")) {
       const q = colon + 1;
-      if (bsdStamp(s, q) >= 0 || isoStamp(s, q) >= 0 || (depth === 0 && digits(s, q, s.indexOf(":", q)) >= 0)) {
+      if (
+        bsdStamp(s, q) >= 0 ||
+        isoStamp(s, q) >= 0 ||
+        (depth === 0 && digits(s, q, s.indexOf(":", q)) >= 0)
+      ) {
         return parseHeader(s.slice(q), limit - q, e, years, depth + 1) + q;
       }
     }
@@ -149,6 +155,39 @@ function rfc5424(s: string, p: number, limit: number, e: FwEvent): number {
   if (s.charCodeAt(p) === 32) ++p;
   if (s.charCodeAt(p) === 0xfeff) ++p; // BOM before a UTF-8 MSG
   return p;
+}
+
+/**
+ * Proxmox VE's pve-firewall.log: `VMID LEVEL CHAIN DD/Mon/YYYY:HH:MM:SS +ZZZZ PREFIX IN=…`.
+ * Returns where the prefix starts, or -1.
+ */
+function proxmox(s: string, p: number, limit: number, e: FwEvent): number {
+  const a = s.indexOf(" ", p);
+  const b = a < 0 ? -1 : s.indexOf(" ", a + 1);
+  const c = b < 0 ? -1 : s.indexOf(" ", b + 1);
+  if (c < 0 || c + 27 > limit || digits(s, p, a) < 0 || digits(s, a + 1, b) < 0) return -1;
+  const q = c + 1; // DD/Mon/YYYY:HH:MM:SS +ZZZZ
+  day = digits(s, q, q + 2);
+  month = monthOf(s, q + 3);
+  year = digits(s, q + 7, q + 11);
+  if (
+    day < 1 ||
+    month === 0 ||
+    year < 0 ||
+    s.charCodeAt(q + 2) !== 47 ||
+    s.charCodeAt(q + 6) !== 47
+  )
+    return -1;
+  if (s.charCodeAt(q + 11) !== 58 || clock(s, q + 12) !== q + 20 || s.charCodeAt(q + 20) !== 32)
+    return -1;
+  const sign = s.charCodeAt(q + 21);
+  const hh = digits(s, q + 22, q + 24);
+  const mm = digits(s, q + 24, q + 26);
+  if ((sign !== 43 && sign !== 45) || hh < 0 || mm < 0) return -1;
+  offsetMinutes = (sign === 45 ? -1 : 1) * (hh * 60 + mm);
+  timeEnd = q + 20;
+  setIso(s, q, q + 26, e);
+  return q + 27;
 }
 
 /** `Mmm dd HH:MM:SS[.ffffff]` (day space-padded or not) at p: its end, or -1. */
@@ -223,7 +262,7 @@ function setIso(s: string, p: number, end: number, e: FwEvent): void {
   const fraction = fractionOf(s);
   if (offsetMinutes === null || offsetMinutes === 0) {
     if (day <= daysIn(year, month) && digits(s, timeStart + 6, timeStart + 8) < 60) {
-      e.ts = `${s.slice(p, p + 10)} ${s.slice(timeStart, timeStart + 8)}${fraction}`;
+      e.ts = `${pad(year, 4)}-${pad(month, 2)}-${pad(day, 2)} ${s.slice(timeStart, timeStart + 8)}${fraction}`;
     }
     return;
   }
@@ -254,7 +293,10 @@ function bsdTs(s: string, p: number, end: number, y: number | null, e: FwEvent):
     lastText = s.slice(p, end);
     lastYear = y;
     lastTs =
-      y === null || y > 9999 || day > daysIn(y, month) || digits(s, timeStart + 6, timeStart + 8) > 59
+      y === null ||
+      y > 9999 ||
+      day > daysIn(y, month) ||
+      digits(s, timeStart + 6, timeStart + 8) > 59
         ? null
         : `${pad(y, 4)}-${pad(month, 2)}-${pad(day, 2)} ${s.slice(timeStart, timeStart + 8)}${fractionOf(s)}`;
   }

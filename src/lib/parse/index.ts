@@ -2,7 +2,7 @@
 // record), or malformed (a netfilter record that cannot be read, with the reason).
 import type { FwEvent, Malformed } from "../schema.js";
 import { findRecord, parseFields } from "./fields.js";
-import { Years, kernelStamp, leadingBsdMonth, parseHeader, realtimeTs } from "./header.js";
+import { kernelStamp, leadingBsdMonth, parseHeader, realtimeTs, Years } from "./header.js";
 import { Interner } from "./intern.js";
 import { readLines } from "./lines.js";
 
@@ -130,7 +130,11 @@ class LineParser {
   }
 
   parse(text: string, lineNo: number): LineResult {
-    if (this.journal !== null || text.startsWith("__CURSOR=") || text.startsWith("__REALTIME_TIMESTAMP=")) {
+    if (
+      this.journal !== null ||
+      text.startsWith("__CURSOR=") ||
+      text.startsWith("__REALTIME_TIMESTAMP=")
+    ) {
       return this.journalLine(text, lineNo);
     }
     const at = findRecord(text, 0);
@@ -156,14 +160,15 @@ class LineParser {
   }
 
   private journalLine(text: string, lineNo: number): LineResult {
-    const j = (this.journal ??= {
+    this.journal ??= {
       ts: null,
       ts_text: null,
       host: null,
       priority: null,
       event: null,
       binaryMessage: false,
-    });
+    };
+    const j = this.journal;
     if (j.binaryMessage) {
       // 64-bit little-endian length, then the value: its high bytes are NULs.
       j.binaryMessage = false;

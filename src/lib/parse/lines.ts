@@ -96,7 +96,7 @@ async function* gunzip(
   // Feed the decompressor concurrently with reading from it (it applies backpressure).
   const pump = (async () => {
     try {
-      await writer.write(first as Uint8Array<ArrayBuffer>); // a SharedArrayBuffer view would do too
+      await writer.write(first as Uint8Array<ArrayBuffer>);
       for (;;) {
         let r: IteratorResult<Uint8Array>;
         try {

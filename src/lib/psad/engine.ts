@@ -52,6 +52,7 @@ export class PsadRun {
   private readonly re: RegExp | null;
   private readonly neg: RegExp | null;
   private readonly quick: ((raw: string) => boolean) | null;
+  private readonly quickNets: QuickNet[];
 
   constructor(
     private readonly opts: PsadRunOptions,
@@ -63,7 +64,23 @@ export class PsadRun {
     this.neg = opts.filter.negRegex ? new RegExp(opts.filter.negRegex.portable) : null;
     this.pred = toPredicate({ ...opts.filter, regex: null, negRegex: null });
     this.fields = opts.filter.fields.map((f) => f.field);
-    this.quick = quickReject(opts.filter);
+    this.quickNets = quickNets(opts.filter);
+    this.quick = quickReject(this.quickNets);
+  }
+
+  /**
+   * The same cheap pre-parse rejection as push() applies, on the bytes of a line
+   * (`buf[start, end)`, latin1): lets a byte-level reader skip decoding most lines.
+   */
+  rejectsBytes(buf: Uint8Array, start: number, end: number): boolean {
+    for (const q of this.quickNets) {
+      const i = findOnce(buf, start, end, q.key);
+      if (i < 0) continue;
+      if (findOnce(buf, start, end, q.other) === -2) continue;
+      const v = quadAtBytes(buf, i + 4, end);
+      if (v >= 0 && (v < q.lo || v > q.hi)) return true;
+    }
+    return false;
   }
 
   /** Feed the next line (without its terminator). Returns false once no more lines are needed. */
@@ -128,34 +145,84 @@ function quadAt(s: string, i: number): number {
   return n * 256 + o;
 }
 
+interface QuickNet {
+  key: string;
+  other: string;
+  lo: number;
+  hi: number;
+}
+
+function quickNets(filter: Filter): QuickNet[] {
+  const out: QuickNet[] = [];
+  for (const spec of filter.fields) {
+    const c = spec.criterion;
+    if (c?.kind !== "net" || c.family !== 4 || spec.negate) continue;
+    const src = spec.name === "src";
+    out.push({
+      key: src ? "SRC=" : "DST=",
+      other: src ? "DST=" : "SRC=",
+      lo: Number(c.lo),
+      hi: Number(c.hi),
+    });
+  }
+  return out;
+}
+
 /**
  * A cheap test that rejects lines an IPv4 src/dst criterion would reject anyway, before the
  * full parse. It only decides when the line has exactly one SRC= and one DST= (so psad's
  * address is unambiguous) and the address is a dotted quad; otherwise the full parse decides.
  */
-function quickReject(filter: Filter): ((raw: string) => boolean) | null {
-  const tests: ((raw: string) => boolean)[] = [];
-  for (const spec of filter.fields) {
-    const c = spec.criterion;
-    if (!c || c.kind !== "net" || c.family !== 4 || spec.negate) continue;
-    const key = spec.name === "src" ? "SRC=" : "DST=";
-    const lo = Number(c.lo);
-    const hi = Number(c.hi);
-    tests.push((raw) => {
-      const i = raw.indexOf(key);
-      if (i < 0 || raw.indexOf(key, i + 4) >= 0) return false;
-      const other = key === "SRC=" ? "DST=" : "SRC=";
-      const j = raw.indexOf(other);
-      if (j >= 0 && raw.indexOf(other, j + 4) >= 0) return false;
-      const v = quadAt(raw, i + 4);
-      return v >= 0 && (v < lo || v > hi);
-    });
-  }
-  if (tests.length === 0) return null;
+function quickReject(nets: QuickNet[]): ((raw: string) => boolean) | null {
+  if (nets.length === 0) return null;
   return (raw) => {
-    for (const t of tests) if (t(raw)) return true;
+    for (const q of nets) {
+      const i = raw.indexOf(q.key);
+      if (i < 0 || raw.indexOf(q.key, i + 4) >= 0) continue;
+      const j = raw.indexOf(q.other);
+      if (j >= 0 && raw.indexOf(q.other, j + 4) >= 0) continue;
+      const v = quadAt(raw, i + 4);
+      if (v >= 0 && (v < q.lo || v > q.hi)) return true;
+    }
     return false;
   };
+}
+
+/** Offset of the only occurrence of a 4-byte ASCII key in buf[start, end); -1 none, -2 several. */
+function findOnce(buf: Uint8Array, start: number, end: number, key: string): number {
+  const k0 = key.charCodeAt(0);
+  const k1 = key.charCodeAt(1);
+  const k2 = key.charCodeAt(2);
+  const k3 = key.charCodeAt(3);
+  let found = -1;
+  for (let i = start; i + 3 < end; i++) {
+    if (buf[i] === k0 && buf[i + 1] === k1 && buf[i + 2] === k2 && buf[i + 3] === k3) {
+      if (found >= 0) return -2;
+      found = i;
+    }
+  }
+  return found;
+}
+
+function quadAtBytes(buf: Uint8Array, i: number, end: number): number {
+  let n = 0;
+  let o = 0;
+  let digits = 0;
+  let dots = 0;
+  for (; i < end; i++) {
+    const c = buf[i] as number;
+    if (c >= 48 && c <= 57) {
+      if (++digits > 3) return -1;
+      o = o * 10 + c - 48;
+    } else if (c === 46) {
+      if (digits === 0 || ++dots > 3) return -1;
+      n = n * 256 + o;
+      o = 0;
+      digits = 0;
+    } else break;
+  }
+  if (dots !== 3 || digits === 0 || i >= end || buf[i] !== 32) return -1;
+  return n * 256 + o;
 }
 
 // ---------------------------------------------------------------- gnuplot .dat
@@ -219,17 +286,25 @@ export function gnuplotData(
   // 1. address ranks over the src/dst columns of all rows
   const addrCols = specs.flatMap((s, i) => (s.name === "src" || s.name === "dst" ? [i] : []));
   const addrs = new Map<string, [number, bigint]>();
-  for (const r of rows) for (const i of addrCols) {
-    const a = r[i] as string;
-    if (!addrs.has(a)) addrs.set(a, addrKey(a));
-  }
+  for (const r of rows)
+    for (const i of addrCols) {
+      const a = r[i] as string;
+      if (!addrs.has(a)) addrs.set(a, addrKey(a));
+    }
   const rank = new Map<string, number>();
-  [...addrs.entries()]
-    .sort((x, y) => x[1][0] - y[1][0] || (x[1][1] < y[1][1] ? -1 : x[1][1] > y[1][1] ? 1 : 0))
-    .forEach(([a], k) => rank.set(a, k + 1));
+  const sorted = [...addrs.entries()].sort(
+    (x, y) => x[1][0] - y[1][0] || (x[1][1] < y[1][1] ? -1 : x[1][1] > y[1][1] ? 1 : 0),
+  );
+  for (let k = 0; k < sorted.length; k++) rank.set((sorted[k] as [string, unknown])[0], k + 1);
   // 2. timestamps
   const tsCol = specs.findIndex((s) => s.name === "timestamp");
-  const times = tsCol >= 0 ? epochs(rows.map((r) => r[tsCol] as string), yearHint) : [];
+  const times =
+    tsCol >= 0
+      ? epochs(
+          rows.map((r) => r[tsCol] as string),
+          yearHint,
+        )
+      : [];
   // 3. per-row values and comments
   const hash = new Map<string, Map<string, number>>();
   const mapped: { vals: (number | string)[]; comment: string }[] = rows.map((r, ri) => {
@@ -255,9 +330,15 @@ export function gnuplotData(
         c = v;
       } else if (HASHENTRY.has(s.name)) {
         let m = hash.get(s.name);
-        if (!m) hash.set(s.name, (m = new Map()));
+        if (!m) {
+          m = new Map();
+          hash.set(s.name, m);
+        }
         let k = m.get(v);
-        if (k === undefined) m.set(v, (k = m.size + 1));
+        if (k === undefined) {
+          k = m.size + 1;
+          m.set(v, k);
+        }
         rv = k;
         c = v;
       }
@@ -270,7 +351,9 @@ export function gnuplotData(
 
   if (!filter.count) {
     return {
-      lines: mapped.map(({ vals, comment }) => vals.join(", ") + (comment ? `  ### ${comment}` : "")),
+      lines: mapped.map(
+        ({ vals, comment }) => vals.join(", ") + (comment ? `  ### ${comment}` : ""),
+      ),
       columns: specs.length,
     };
   }
@@ -282,7 +365,8 @@ export function gnuplotData(
   const t0 = interval && mapped.length ? Number(mapped[0]?.vals[0]) : 0;
   // psad's buckets: anchored at the first row's time t0, labelled by their start T and
   // holding T < t <= T + interval (the first bucket also holds t0 itself)
-  const bucket = (t: number) => (t === t0 ? t0 : t0 + (Math.ceil((t - t0) / interval) - 1) * interval);
+  const bucket = (t: number) =>
+    t === t0 ? t0 : t0 + (Math.ceil((t - t0) / interval) - 1) * interval;
   const keyLen = k === 0 ? 1 : !uniq && opts.threeD ? k + 1 : k;
   interface Group {
     key: (number | string)[];
@@ -296,7 +380,10 @@ export function gnuplotData(
     if (interval) key[0] = bucket(Number(key[0]));
     const id = key.join("\u0000");
     let g = groups.get(id);
-    if (!g) groups.set(id, (g = { key, n: 0, distinct: new Set(), comment: "" }));
+    if (!g) {
+      g = { key, n: 0, distinct: new Set(), comment: "" };
+      groups.set(id, g);
+    }
     if (uniq) g.distinct.add(String(vals[k]));
     else g.n++;
     g.comment = comment;
@@ -357,7 +444,10 @@ export const GRAPH_STYLES = [
 
 /** A gnuplot double-quoted string. */
 export function gpString(s: string): string {
-  return `"${s.replaceAll("\\", "\\\\").replaceAll('"', '\\"').replace(/[\r\n]/g, " ")}"`;
+  return `"${s
+    .replaceAll("\\", "\\\\")
+    .replaceAll('"', '\\"')
+    .replace(/[\r\n]/g, " ")}"`;
 }
 /** A gnuplot single-quoted string ('' is a quote). */
 export function gpSingle(s: string): string {
@@ -366,7 +456,17 @@ export function gpSingle(s: string): string {
 
 export function gnuplotHeader(commandLine: string): string[] {
   const hashes = "#".repeat(76);
-  return ["#", hashes, "#", "# Generated by fwglow psad (psad 2.4.6 compatible)", `# Command line: ${commandLine.replace(/[\r\n]/g, " ")}`, "#", hashes, "#", ""];
+  return [
+    "#",
+    hashes,
+    "#",
+    "# Generated by fwglow psad (psad 2.4.6 compatible)",
+    `# Command line: ${commandLine.replace(/[\r\n]/g, " ")}`,
+    "#",
+    hashes,
+    "#",
+    "",
+  ];
 }
 
 export class GnuplotOptionError extends Error {}
@@ -386,10 +486,18 @@ export function gnuplotScript(filter: Filter, columns: number, o: GnuplotPlotOpt
     out.push(`set output ${gpString(`${o.prefix}.png`)}`);
   }
   if (names[0] === "timestamp") {
-    out.push("set xdata time", 'set timefmt "%s"', 'set format x "%m/%d"', `set xlabel ${gpString(o.xLabel ?? "time")}`);
+    out.push(
+      "set xdata time",
+      'set timefmt "%s"',
+      'set format x "%m/%d"',
+      `set xlabel ${gpString(o.xLabel ?? "time")}`,
+    );
     if (o.xRange) {
       const m = /^([^\s":]+):([^\s":]+)$/.exec(o.xRange);
-      if (!m) throw new GnuplotOptionError("--gnuplot-x-range must be <start>:<end>, e.g. 1140887484:1143867180");
+      if (!m)
+        throw new GnuplotOptionError(
+          "--gnuplot-x-range must be <start>:<end>, e.g. 1140887484:1143867180",
+        );
       out.push(`set xrange [${gpString(m[1] as string)}:${gpString(m[2] as string)}]`);
     }
   } else {
@@ -401,13 +509,23 @@ export function gnuplotScript(filter: Filter, columns: number, o: GnuplotPlotOpt
   const legend = o.legendTitle ?? `(${names.join(",")})`.replaceAll("_", "");
   const dat = gpSingle(`${o.prefix}.dat`);
   if (columns >= 3) {
-    const zl = o.zLabel ?? (filter.count ? (countIsUniq(filter.count.mode) ? "countuniq" : "count") : (tokens[2] ?? "").replaceAll("_", ""));
+    const zl =
+      o.zLabel ??
+      (filter.count
+        ? countIsUniq(filter.count.mode)
+          ? "countuniq"
+          : "count"
+        : (tokens[2] ?? "").replaceAll("_", ""));
     out.push(`set zlabel ${gpString(zl)}`);
     if (o.zRange) out.push(`set zrange [${range(o.zRange, "z")}]`);
     if (o.view) out.push(`set view ${o.view}`);
-    out.push(`splot ${dat} using 1:2:3 with ${style(o.graphStyle, "points")} title ${gpSingle(legend)}`);
+    out.push(
+      `splot ${dat} using 1:2:3 with ${style(o.graphStyle, "points")} title ${gpSingle(legend)}`,
+    );
   } else {
-    out.push(`plot ${dat} using 1:2 with ${style(o.graphStyle, "linespoints")} title ${gpSingle(legend)}`);
+    out.push(
+      `plot ${dat} using 1:2 with ${style(o.graphStyle, "linespoints")} title ${gpSingle(legend)}`,
+    );
   }
   if (o.interactive) out.push("pause mouse close");
   return `${out.join("\n")}\n`;

@@ -30,7 +30,7 @@ export interface PsadLineOptions {
 }
 
 const V4 = String.raw`(?:[0-2]?\d{1,2}\.){3}[0-2]?\d{1,2}`;
-const V6 = String.raw`(?:[a-fA-F0-9]{4}:){7}[a-fA-F0-9]{4}`;
+const V6 = "(?:[a-fA-F0-9]{4}:){7}[a-fA-F0-9]{4}";
 
 const RE_PREFIX_TAIL = /\s+(.*?)\s*IN=/y;
 const RE_KSTAMP = /\[\s*\d+\.\d+\s*\]\s*/;
@@ -68,7 +68,9 @@ const RE_ICMP4 = new RegExp(
 const RE_ECHO = /CODE=(\d+)\s+ID=(\d+)\s+SEQ=(\d+)/;
 const RE_ECHO6 = /CODE=\d+\s+ID=(\d+)\s+SEQ=(\d+)/;
 const RE_NUM6 = new RegExp(String.raw`SRC=(${V6})\s+DST=(${V6})(?:\s+|$)`);
-const RE_NUM4 = new RegExp(String.raw`SRC=(${V4})\s+DST=(${V4})\s+LEN=(\d+).*TTL=(\d+)\s+ID=(\d+).*PROTO=`);
+const RE_NUM4 = new RegExp(
+  String.raw`SRC=(${V4})\s+DST=(${V4})\s+LEN=(\d+).*TTL=(\d+)\s+ID=(\d+).*PROTO=`,
+);
 const RE_TCPOPT = /URGP=\S+\s+OPT\s+\((\S+)\)/;
 const RE_SEQACK = /\sSEQ=(\d+)\s+ACK=(\d+)/;
 const RE_RES = /\s*RES=\S+\s*/;
@@ -251,7 +253,9 @@ export function maybeNetfilter(s: string): boolean {
 }
 
 /** Create psad's line parser. Line numbers are 1-based. */
-export function createPsadLineParser(opts: PsadLineOptions): (text: string, lineNo: number) => PsadLineResult {
+export function createPsadLineParser(
+  opts: PsadLineOptions,
+): (text: string, lineNo: number) => PsadLineResult {
   const keepAckRst = opts.keepAckRst ?? false;
   const file = opts.file;
   return (raw, lineNo) => {
@@ -265,7 +269,11 @@ export function createPsadLineParser(opts: PsadLineOptions): (text: string, line
 
     // psad: /.*kernel:\s+(.*?)\s*IN=/ — the last "kernel:" that the rest can follow
     let m: RegExpExecArray | null = null;
-    for (let k = s.lastIndexOf("kernel:"); k >= 0; k = k > 0 ? s.lastIndexOf("kernel:", k - 1) : -1) {
+    for (
+      let k = s.lastIndexOf("kernel:");
+      k >= 0;
+      k = k > 0 ? s.lastIndexOf("kernel:", k - 1) : -1
+    ) {
       RE_PREFIX_TAIL.lastIndex = k + 7;
       m = RE_PREFIX_TAIL.exec(s);
       if (m) {
@@ -307,7 +315,11 @@ export function createPsadLineParser(opts: PsadLineOptions): (text: string, line
 
     if (isV6 && RE_P_ICMP6.test(s)) {
       m = RE_ICMP6.exec(s);
-      if (!m) return { kind: "drop", reason: /SRC=\S*::/.test(s) ? "IPv6 address not in full notation" : "strange ICMP format" };
+      if (!m)
+        return {
+          kind: "drop",
+          reason: /SRC=\S*::/.test(s) ? "IPv6 address not in full notation" : "strange ICMP format",
+        };
       setAddrs(e, m[1] as string, m[2] as string, true);
       e.len = +(m[3] as string);
       e.tc = +(m[4] as string);
@@ -331,7 +343,8 @@ export function createPsadLineParser(opts: PsadLineOptions): (text: string, line
       if (isV6) return { kind: "drop", reason: "strange ICMP format" };
       m = RE_ICMP4.exec(s);
       if (!m) return { kind: "drop", reason: "strange ICMP format" };
-      if (!setAddrs(e, m[1] as string, m[2] as string, false)) return { kind: "drop", reason: "bad address" };
+      if (!setAddrs(e, m[1] as string, m[2] as string, false))
+        return { kind: "drop", reason: "bad address" };
       e.len = +(m[3] as string);
       e.ttl = +(m[4] as string);
       e.ip_id = +(m[5] as string);
@@ -352,7 +365,13 @@ export function createPsadLineParser(opts: PsadLineOptions): (text: string, line
       let flags: string;
       if (isV6) {
         m = RE_TCP6.exec(s);
-        if (!m) return { kind: "drop", reason: /SRC=\S*::/.test(s) ? "IPv6 address not in full notation" : "strange TCP format" };
+        if (!m)
+          return {
+            kind: "drop",
+            reason: /SRC=\S*::/.test(s)
+              ? "IPv6 address not in full notation"
+              : "strange TCP format",
+          };
         setAddrs(e, m[1] as string, m[2] as string, true);
         e.len = +(m[3] as string);
         e.tc = +(m[4] as string);
@@ -365,7 +384,8 @@ export function createPsadLineParser(opts: PsadLineOptions): (text: string, line
       } else {
         m = RE_TCP4.exec(s);
         if (!m) return { kind: "drop", reason: "strange TCP format" };
-        if (!setAddrs(e, m[1] as string, m[2] as string, false)) return { kind: "drop", reason: "bad address" };
+        if (!setAddrs(e, m[1] as string, m[2] as string, false))
+          return { kind: "drop", reason: "bad address" };
         e.len = +(m[3] as string);
         const tos = Number.parseInt((m[4] as string).replace(/^0x/i, ""), 16);
         e.tos = Number.isNaN(tos) ? null : tos;
@@ -417,7 +437,13 @@ export function createPsadLineParser(opts: PsadLineOptions): (text: string, line
     if (udplite || RE_P_UDP.test(s)) {
       if (isV6) {
         m = RE_UDP6.exec(s);
-        if (!m) return { kind: "drop", reason: /SRC=\S*::/.test(s) ? "IPv6 address not in full notation" : "strange UDP format" };
+        if (!m)
+          return {
+            kind: "drop",
+            reason: /SRC=\S*::/.test(s)
+              ? "IPv6 address not in full notation"
+              : "strange UDP format",
+          };
         setAddrs(e, m[1] as string, m[2] as string, true);
         e.len = +(m[3] as string);
         e.tc = +(m[4] as string);
@@ -430,7 +456,8 @@ export function createPsadLineParser(opts: PsadLineOptions): (text: string, line
         if (udplite) return { kind: "drop", reason: "IPv4 UDPLITE" };
         m = RE_UDP4.exec(s);
         if (!m) return { kind: "drop", reason: "strange UDP format" };
-        if (!setAddrs(e, m[1] as string, m[2] as string, false)) return { kind: "drop", reason: "bad address" };
+        if (!setAddrs(e, m[1] as string, m[2] as string, false))
+          return { kind: "drop", reason: "bad address" };
         e.len = +(m[3] as string);
         const tos = Number.parseInt((m[4] as string).replace(/^0x/i, ""), 16);
         e.tos = Number.isNaN(tos) ? null : tos;
@@ -450,12 +477,17 @@ export function createPsadLineParser(opts: PsadLineOptions): (text: string, line
       e.proto_num = Number(m[1]) <= 255 ? Number(m[1]) : null;
       if (isV6) {
         const a = RE_NUM6.exec(s);
-        if (!a) return { kind: "drop", reason: /SRC=\S*::/.test(s) ? "IPv6 address not in full notation" : "strange IP format" };
+        if (!a)
+          return {
+            kind: "drop",
+            reason: /SRC=\S*::/.test(s) ? "IPv6 address not in full notation" : "strange IP format",
+          };
         setAddrs(e, a[1] as string, a[2] as string, true);
       } else {
         const a = RE_NUM4.exec(s);
         if (!a) return { kind: "drop", reason: "strange IP format" };
-        if (!setAddrs(e, a[1] as string, a[2] as string, false)) return { kind: "drop", reason: "bad address" };
+        if (!setAddrs(e, a[1] as string, a[2] as string, false))
+          return { kind: "drop", reason: "bad address" };
         e.len = +(a[3] as string);
         e.ttl = +(a[4] as string);
         e.ip_id = +(a[5] as string);

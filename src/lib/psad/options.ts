@@ -97,7 +97,10 @@ export function resolveOption(name: string): string {
   const keys = new Set(hits.map((h) => SPECS[h]?.key));
   if (hits.length === 0) throw new PsadUsageError(`unknown option --${name}`);
   // aliases of one option (gnuplot-3D / gnuplot-3d) are not ambiguous
-  if (keys.size > 1) throw new PsadUsageError(`option --${name} is ambiguous (${hits.map((h) => `--${h}`).join(", ")})`);
+  if (keys.size > 1)
+    throw new PsadUsageError(
+      `option --${name} is ambiguous (${hits.map((h) => `--${h}`).join(", ")})`,
+    );
   return hits[0] as string;
 }
 
@@ -142,7 +145,8 @@ export function parsePsadArgs(argv: readonly string[]): PsadArgs {
       value = argv[++i] as string;
     }
     if (spec.kind === "int") {
-      if (!/^-?\d+$/.test(value)) throw new PsadUsageError(`option --${name} requires an integer, got '${value}'`);
+      if (!/^-?\d+$/.test(value))
+        throw new PsadUsageError(`option --${name} requires an integer, got '${value}'`);
       rec[spec.key] = Number(value);
     } else {
       rec[spec.key] = value;
@@ -152,7 +156,10 @@ export function parsePsadArgs(argv: readonly string[]): PsadArgs {
     throw new PsadUsageError("--gnuplot-sort-style must be 'time' or 'value'");
   for (const k of ["maxLines", "startLine", "endLine"] as const) {
     const v = a[k];
-    if (v !== undefined && v < 0) throw new PsadUsageError(`--CSV-${k.replace(/[A-Z]/, (c) => `-${c.toLowerCase()}`)} must be >= 0`);
+    if (v !== undefined && v < 0)
+      throw new PsadUsageError(
+        `--CSV-${k.replace(/[A-Z]/, (c) => `-${c.toLowerCase()}`)} must be >= 0`,
+      );
   }
   if (a.startLine && a.endLine && a.startLine > a.endLine)
     throw new PsadUsageError("--CSV-start-line is after --CSV-end-line");

@@ -82,7 +82,8 @@ export function epochs(texts: readonly string[], hint: YearHint): (number | null
     }
     year = y;
   } else {
-    if (parsed.some((p) => p !== null)) throw new Error("syslog timestamps have no year: give --year");
+    if (parsed.some((p) => p !== null))
+      throw new Error("syslog timestamps have no year: give --year");
     year = 0;
   }
   let prevMonth = 0;
