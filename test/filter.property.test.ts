@@ -7,31 +7,44 @@ import { gunzipSync } from "node:zlib";
 import { type DuckDBAppender, type DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
 import fc from "fast-check";
 import { ALIASES, ALL_FIELDS, parseFilter, toPredicate, toSql } from "../src/lib/filter/index.js";
+import { createLineParser } from "../src/lib/parse/index.js";
+import { psadValues } from "../src/lib/psad/engine.js";
 import { createPsadLineParser } from "../src/lib/psad/line.js";
 import { COLUMNS, type FwEvent } from "../src/lib/schema.js";
 
 const SCANS = "/work/shared/data/psad/test-scans";
 
+const HONEY = gunzipSync(readFileSync(new URL("../data/scan34-iptablesyslog.gz", import.meta.url)))
+  .toString("latin1")
+  .split("\n");
+const SCAN_FILES = readdirSync(SCANS).map(
+  (f) => [f, readFileSync(`${SCANS}/${f}`, "latin1").split("\n")] as const,
+);
+
+/**
+ * A sample of events from both parsers: psad's port (what `fwglow psad` filters) and the
+ * general parser (what `fwglow query` and the pages filter).
+ */
 function loadEvents(): FwEvent[] {
   const events: FwEvent[] = [];
-  const parse = createPsadLineParser({ file: "x", keepAckRst: true });
-  const honey = gunzipSync(
-    readFileSync(new URL("../data/scan34-iptablesyslog.gz", import.meta.url)),
-  )
-    .toString("latin1")
-    .split("\n");
-  honey.forEach((l, i) => {
-    if (i % 12 !== 0) return;
-    const r = parse(l, i + 1);
-    if (r.kind === "event") events.push(r.event);
-  });
-  for (const f of readdirSync(SCANS)) {
-    const lines = readFileSync(`${SCANS}/${f}`, "latin1").split("\n");
-    lines.forEach((l, i) => {
-      if (lines.length > 400 && i % 7 !== 0) return;
-      const r = parse(l, i + 1);
-      if (r.kind === "event") events.push({ ...r.event, file: f });
+  for (const general of [false, true]) {
+    const parse = general
+      ? createLineParser({ file: "scan34", year: 2005 })
+      : createPsadLineParser({ file: "scan34", keepAckRst: true });
+    HONEY.forEach((l, i) => {
+      const r = parse(l, i + 1); // the general parser needs every line (year rollovers)
+      if (i % 24 === (general ? 12 : 0) && r.kind === "event") events.push(r.event);
     });
+    for (const [f, lines] of SCAN_FILES) {
+      const p = general
+        ? createLineParser({ file: f })
+        : createPsadLineParser({ file: f, keepAckRst: true });
+      lines.forEach((l, i) => {
+        const r = p(l, i + 1);
+        if (r.kind === "event" && (lines.length < 400 || i % 7 === (general ? 3 : 0)))
+          events.push(r.event);
+      });
+    }
   }
   return events;
 }
@@ -258,4 +271,39 @@ test("every field: printed text in SQL equals the predicate's value", async () =
       assert.equal(String(row[i + 1]), v === null ? "-1" : String(v), `${s.name} of ${e.raw}`);
     });
   }
+});
+
+test("the general parser's events give psad's field values (cross-check of the two parsers)", () => {
+  const fields = parseFilter(ALL_FIELDS.join(" ")).fields.map((f) => f.field);
+  let both = 0;
+  const mismatches: string[] = [];
+  for (const [name, lines] of [["scan34", HONEY] as const, ...SCAN_FILES]) {
+    const a = createLineParser({ file: name, year: 2005 });
+    const b = createPsadLineParser({ file: name, keepAckRst: true });
+    lines.forEach((l, i) => {
+      const ra = a(l, i + 1);
+      const rb = b(l, i + 1);
+      if (ra.kind !== "event" || rb.kind !== "event") return;
+      both++;
+      const va = psadValues(ra.event, fields);
+      const vb = psadValues(rb.event, fields);
+      va.forEach((v, k) => {
+        if (v !== vb[k])
+          mismatches.push(
+            `${name}:${i + 1} ${fields[k]?.name}: ${JSON.stringify(v)} vs psad ${JSON.stringify(vb[k])}`,
+          );
+      });
+    });
+  }
+  assert.ok(both > 190000, `events from both: ${both}`);
+  // the one known case: a grep-prefixed line ("file:Mar 17 …"), whose stamp psad takes verbatim
+  assert.deepEqual(
+    mismatches.filter(
+      (m) =>
+        !/ timestamp: "Mar 17 13:39:13" vs psad "ipv6_tcp_connect_nmap_default_scan:Mar 17 13:39:13"$/.test(
+          m,
+        ),
+    ),
+    [],
+  );
 });

@@ -242,7 +242,12 @@ describe("more commands, goldens made with psad (test/fixtures/psad/generate.sh)
   ]);
   same("netmask-gt", ["--CSV-fields", "src:11.11.79.0/255.255.255.0 dst dp:>1000"]);
   same("not-host-lt", ["--CSV-fields", "dst:not11.11.79.67 sp:<1024 proto"]);
-  same("crit-mix", ["--CSV-fields", "src ttl:>100 flags:'SYN' log_prefix:/IN/ ip_len", "--CSV-end-line", "4000"]);
+  same("crit-mix", [
+    "--CSV-fields",
+    "src ttl:>100 flags:'SYN' log_prefix:/IN/ ip_len",
+    "--CSV-end-line",
+    "4000",
+  ]);
   same("crit-neg-num", ["--CSV-fields", "src dp:not80 ip_len:not<60 tos"]);
   same(
     "ipv6-net",

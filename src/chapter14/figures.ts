@@ -270,7 +270,7 @@ ORDER BY ${unit}`;
     const agg = countIsUniq(count.mode)
       ? `count(DISTINCT ${fieldSql(y.name)})::INTEGER AS ${y.name}s`
       : "count(*)::INTEGER AS packets";
-    return `SELECT ${fieldSql(x)} AS ${x},
+    return `SELECT ${fieldSql(x) === x ? x : `${fieldSql(x)} AS ${x}`},
        ${agg}
 FROM events
 ${where}
@@ -280,7 +280,8 @@ ORDER BY 2 DESC, ${x}`;
   if (spec.kind === "points3d" && count) {
     // X Y:count with --gnuplot-3D → (x, y, rows)
     const [x, y] = names as [string, string];
-    return `SELECT ${fieldSql(x)} AS ${x}, ${fieldSql(y)} AS ${y},
+    const as = (n: string) => (fieldSql(n) === n ? n : `${fieldSql(n)} AS ${n}`);
+    return `SELECT ${as(x)}, ${as(y)},
        count(*)::INTEGER AS packets
 FROM events
 ${where}
@@ -288,7 +289,7 @@ GROUP BY ALL
 ORDER BY packets DESC, ${x}, ${y}`;
   }
   // points / link graphs: the rows psad prints, identical rows merged with a count
-  const cols = names.map((n) => `${fieldSql(n)} AS ${n}`).join(", ");
+  const cols = names.map((n) => (fieldSql(n) === n ? n : `${fieldSql(n)} AS ${n}`)).join(", ");
   if (args.maxLines) {
     return `-- --CSV-max ${args.maxLines}: the first ${args.maxLines} matching lines
 WITH kept AS (

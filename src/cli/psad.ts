@@ -41,6 +41,8 @@ psad 2.4.6's CSV and gnuplot modes, compatible output, much faster. Without -m a
   --gnuplot-template F  --gnuplot-dat-file F  --gnuplot-plot-file F  --gnuplot-png-file F
   --year Y                   year of the first syslog stamp (default: from the file's mtime)
   --keep-ack-rst             keep TCP ACK/RST packets (psad drops them)
+  --all-events               read with fwglow's parser: keep the lines psad skips (no OUT=,
+                             compressed IPv6, AH/ESP/SCTP, INCOMPLETE, …)
   --quiet                    no summary of skipped lines on stderr
 
 Long options may be abbreviated to any unique prefix (--CSV-max 300, --gnuplot-graph points).`;
@@ -188,6 +190,7 @@ async function run(argv: string[], io: Io): Promise<number> {
       startLine: a.startLine,
       endLine: a.endLine,
       keepAckRst: a.keepAckRst,
+      allEvents: a.allEvents,
     },
     (row) => {
       out.push(row, "\n");
@@ -242,7 +245,9 @@ async function run(argv: string[], io: Io): Promise<number> {
       let gnu: string;
       try {
         gnu = gnuplotScript(filter, data.columns, {
-          prefix: datFile.replace(/\.dat$/, ""),
+          prefix,
+          datFile,
+          pngFile: a.filePrefix ? `${prefix}.png` : (a.pngFile ?? `${prefix}.png`),
           fieldsText: a.csvFields ?? "",
           commandLine: cmd,
           title: a.title,
@@ -263,11 +268,6 @@ async function run(argv: string[], io: Io): Promise<number> {
         if (error instanceof GnuplotOptionError) throw new UsageError(error.message);
         throw error;
       }
-      if (a.pngFile && !a.filePrefix)
-        gnu = gnu.replace(
-          /^set output .*$/m,
-          `set output "${a.pngFile.replaceAll("\\", "\\\\").replaceAll('"', '\\"')}"`,
-        );
       await writeFile(plotFile, Buffer.from(gnu, "latin1"));
     }
     if (!a.quiet)

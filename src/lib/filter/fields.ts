@@ -59,14 +59,20 @@ export function stripPrefix(p: string | null): string {
   return p === null ? "" : p.replace(/[^A-Za-z0-9_]/g, "");
 }
 
-/** Unwrap `OPT (0101)` → `0101`; psad keeps only the text inside the parentheses. */
+/**
+ * psad's option text: what is inside `OPT (…)` (the column may hold it with or without the
+ * wrapper), and only when it has no white space (psad's `OPT\s+\((\S+)\)`), else ''.
+ */
 function unwrapOpt(s: string | null): string {
   if (s === null) return "";
-  const m = /^OPT \((.*)\)$/.exec(s);
-  return m ? (m[1] as string) : s;
+  const m = /^OPT \(([\s\S]*)\)$/.exec(s);
+  const inner = m ? (m[1] as string) : s;
+  return inner !== "" && !/[\t\n\v\f\r ]/.test(inner) ? inner : "";
 }
-const sqlUnwrapOpt = (col: string): string =>
-  `coalesce(regexp_replace(${col}, '^OPT \\((.*)\\)$', '\\1'), '')`;
+const sqlUnwrapOpt = (col: string): string => {
+  const inner = `regexp_replace(coalesce(${col}, ''), '^OPT \\(([\\s\\S]*)\\)$', '\\1')`;
+  return `CASE WHEN regexp_matches(${inner}, '^[^\\t\\n\\x0B\\f\\r ]+$') THEN ${inner} ELSE '' END`;
+};
 
 function num(name: string, col: keyof FwEvent, sql?: string): FieldDef {
   return {

@@ -389,7 +389,7 @@ function daysIn(y: number, m: number): number {
 }
 
 /** The decimal number in s[start, end), or -1 if any character is not a digit. */
-export function digits(s: string, start: number, end: number): number {
+function digits(s: string, start: number, end: number): number {
   if (start >= end || end > s.length) return -1;
   let value = 0;
   for (let i = start; i < end; ++i) {

@@ -36,7 +36,7 @@ const OTHER: LineResult = Object.freeze({ kind: "other" });
 const prefixes = new Interner();
 
 /** Lines per batch of {@link parseStream}. */
-const BATCH_LINES = 4096;
+const BATCH_LINES = 1024;
 
 /**
  * Parses a byte stream (plain or gzip, detected by its magic) into batches of a few
@@ -132,8 +132,8 @@ class LineParser {
   parse(text: string, lineNo: number): LineResult {
     if (
       this.journal !== null ||
-      text.startsWith("__CURSOR=") ||
-      text.startsWith("__REALTIME_TIMESTAMP=")
+      (text.charCodeAt(0) === 95 &&
+        (text.startsWith("__CURSOR=") || text.startsWith("__REALTIME_TIMESTAMP=")))
     ) {
       return this.journalLine(text, lineNo);
     }

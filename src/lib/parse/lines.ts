@@ -9,7 +9,7 @@ export interface LineChunk {
 }
 
 /** A longer line keeps only its first MAX_LINE characters, so one line cannot exhaust memory. */
-export const MAX_LINE = 1 << 24;
+const MAX_LINE = 1 << 24;
 
 /** The lines of a byte stream, plain or gzip, a few thousand at a time. Never throws for content. */
 export async function* readLines(chunks: AsyncIterable<Uint8Array>): AsyncGenerator<LineChunk> {

@@ -8,8 +8,9 @@ import {
   renderValue,
   toPredicate,
 } from "../filter/index.js";
+import { createLineParser } from "../parse/index.js";
 import type { FwEvent } from "../schema.js";
-import { createPsadLineParser, type PsadDropReason } from "./line.js";
+import { createPsadLineParser, type PsadDropReason, type PsadLineResult } from "./line.js";
 import { epochs, type YearHint } from "./time.js";
 
 export interface PsadRunOptions {
@@ -25,6 +26,12 @@ export interface PsadRunOptions {
   /** 1-based last line to read (inclusive; psad's is exclusive). */
   endLine?: number;
   keepAckRst?: boolean;
+  /**
+   * Read lines with the general parser instead of psad's: keeps what psad drops (no OUT=,
+   * compressed IPv6, AH/ESP/SCTP/GRE, IPv4 UDPLITE, INCOMPLETE headers, …); only the TCP
+   * ACK/RST rule (and `keepAckRst`) still applies.
+   */
+  allEvents?: boolean;
 }
 
 /** One psad CSV row for an event: the printed values of the chosen fields. */
@@ -45,7 +52,7 @@ export class PsadRun {
   /** Gnuplot mode: the rows kept for the final rendering. */
   readonly rows: string[][] = [];
   done = false;
-  private readonly parse;
+  private readonly parse: (text: string, lineNo: number) => PsadLineResult;
   private readonly pred;
   private readonly fields: FieldDef[];
   private readonly seen = new Set<string>();
@@ -58,7 +65,9 @@ export class PsadRun {
     private readonly opts: PsadRunOptions,
     private readonly onRow: (line: string) => void = () => {},
   ) {
-    this.parse = createPsadLineParser({ file: opts.file, keepAckRst: opts.keepAckRst });
+    this.parse = opts.allEvents
+      ? generalParser(opts.file, opts.keepAckRst ?? false)
+      : createPsadLineParser({ file: opts.file, keepAckRst: opts.keepAckRst });
     // the regexes are tested on the raw line before parsing (same result, much faster)
     this.re = opts.filter.regex ? new RegExp(opts.filter.regex.portable) : null;
     this.neg = opts.filter.negRegex ? new RegExp(opts.filter.negRegex.portable) : null;
@@ -223,6 +232,23 @@ function quadAtBytes(buf: Uint8Array, i: number, end: number): number {
   }
   if (dots !== 3 || digits === 0 || i >= end || buf[i] !== 32) return -1;
   return n * 256 + o;
+}
+
+/** The general parser, with psad's ACK/RST rule: for `allEvents`. */
+function generalParser(
+  file: string,
+  keepAckRst: boolean,
+): (text: string, lineNo: number) => PsadLineResult {
+  const parse = createLineParser({ file });
+  return (text, lineNo) => {
+    const r = parse(text, lineNo);
+    if (r.kind === "malformed") return { kind: "drop", reason: "malformed" };
+    if (r.kind === "other") return r;
+    const e = r.event;
+    if (!keepAckRst && e.proto === "TCP" && (e.ack || e.rst || /ACK|RST/.test(e.flags ?? "")))
+      return { kind: "drop", reason: "TCP ACK/RST (IGNORE_CONNTRACK_BUG_PKTS)" };
+    return r;
+  };
 }
 
 // ---------------------------------------------------------------- gnuplot .dat
@@ -412,6 +438,9 @@ export function gnuplotData(
 
 export interface GnuplotPlotOptions {
   prefix: string;
+  /** Data and image file names (default PREFIX.dat, PREFIX.png). */
+  datFile?: string;
+  pngFile?: string;
   /** The --CSV-fields text (title and axis labels use it, as psad does). */
   fieldsText: string;
   commandLine?: string;
@@ -483,7 +512,7 @@ export function gnuplotScript(filter: Filter, columns: number, o: GnuplotPlotOpt
   if (!o.interactive) {
     out.push("set terminal png transparent nocrop enhanced");
     if (o.grayscale) out.push("set monochrome");
-    out.push(`set output ${gpString(`${o.prefix}.png`)}`);
+    out.push(`set output ${gpString(o.pngFile ?? `${o.prefix}.png`)}`);
   }
   if (names[0] === "timestamp") {
     out.push(
@@ -507,7 +536,7 @@ export function gnuplotScript(filter: Filter, columns: number, o: GnuplotPlotOpt
   out.push(`set ylabel ${gpString(o.yLabel ?? (tokens[1] ?? "").replaceAll("_", ""))}`);
   if (o.yRange) out.push(`set yrange [${range(o.yRange, "y")}]`);
   const legend = o.legendTitle ?? `(${names.join(",")})`.replaceAll("_", "");
-  const dat = gpSingle(`${o.prefix}.dat`);
+  const dat = gpSingle(o.datFile ?? `${o.prefix}.dat`);
   if (columns >= 3) {
     const zl =
       o.zLabel ??

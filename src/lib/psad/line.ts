@@ -16,7 +16,8 @@ export type PsadDropReason =
   | "bad TCP flags"
   | "ICMP echo without ID/SEQ"
   | "bad address"
-  | "TCP ACK/RST (IGNORE_CONNTRACK_BUG_PKTS)";
+  | "TCP ACK/RST (IGNORE_CONNTRACK_BUG_PKTS)"
+  | "malformed";
 
 export type PsadLineResult =
   | { kind: "event"; event: FwEvent }

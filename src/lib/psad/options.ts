@@ -35,6 +35,7 @@ export interface PsadArgs {
   template?: string;
   year?: number;
   keepAckRst: boolean;
+  allEvents: boolean;
   quiet: boolean;
 }
 
@@ -85,6 +86,7 @@ const SPECS: Record<string, Spec> = {
   "gnuplot-template": { kind: "string", key: "template" },
   year: { kind: "int", key: "year" },
   "keep-ack-rst": { kind: "flag", key: "keepAckRst" },
+  "all-events": { kind: "flag", key: "allEvents" },
   quiet: { kind: "flag", key: "quiet" },
 };
 
@@ -114,6 +116,7 @@ export function parsePsadArgs(argv: readonly string[]): PsadArgs {
     interactive: false,
     grayscale: false,
     keepAckRst: false,
+    allEvents: false,
     quiet: false,
   };
   const rec = a as unknown as Record<string, unknown>;

@@ -1,0 +1,1 @@
+await import("/work/main/src/chapter14/data/index.json.ts");

@@ -1,0 +1,4 @@
+// Data loader: the figures of the chapter-14 page "compromise" (see _compute.ts).
+import { computePage } from "./_compute.js";
+
+process.stdout.write(JSON.stringify(await computePage("compromise")));
