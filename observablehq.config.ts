@@ -21,8 +21,20 @@ export interface SectionEntry {
  */
 export const pages: (PageEntry | SectionEntry)[] = [
   { name: "Overview", path: "/" },
-  // { name: "Chapter 14", open: true, pages: [{ name: "…", path: "/chapter14/…" }] },
-  // { name: "Explorer", path: "/explorer" },
+  {
+    name: "Chapter 14",
+    open: true,
+    pages: [
+      { name: "The data set and the method", path: "/chapter14/" },
+      { name: "Traffic spikes (14-1, 14-2)", path: "/chapter14/spikes" },
+      { name: "Port scans (14-3, 14-4)", path: "/chapter14/scans" },
+      { name: "Port sweeps (14-5 to 14-8)", path: "/chapter14/sweeps" },
+      { name: "Slammer worm (14-9, 14-10)", path: "/chapter14/slammer" },
+      { name: "Nachi worm (14-11, 14-12)", path: "/chapter14/nachi" },
+      { name: "Compromised system (14-13, 14-14)", path: "/chapter14/compromise" },
+    ],
+  },
+  { name: "Explorer", path: "/explorer" },
 ];
 
 /** Every page path listed in `pages`, in sidebar order. */

@@ -32,7 +32,7 @@ function scanRows(): string[][] {
 
 test("reduceGraph leaves a graph within budget untouched", () => {
   const g = buildGraph(scanRows());
-  const r = reduceGraph(g);
+  const r = reduceGraph(sketch(g));
   assert.equal(r.note, "");
   assert.equal(r.nodes.length, g.nodes.length);
   assert.deepEqual(
@@ -44,7 +44,7 @@ test("reduceGraph leaves a graph within budget untouched", () => {
 
 test("reduceGraph folds a fan-out of leaves into one +N node, rows kept", () => {
   const g = buildGraph(scanRows());
-  const r = reduceGraph(g, 90);
+  const r = reduceGraph(sketch(g), 90);
   assert.equal(r.edges.length, 113 - 29);
   const fold = r.nodes.find((n) => n.folded > 0);
   assert.ok(fold, "a folded node");
@@ -73,7 +73,7 @@ test("reduceGraph then keeps the heaviest edges and says what it hid", () => {
     ...Array.from({ length: 3 }, () => ["10.0.0.1", " 11.11.79.7", " 22"]),
   ];
   const g = buildGraph(rows);
-  const r = reduceGraph(g, 3);
+  const r = reduceGraph(sketch(g), 3);
   assert.equal(r.edges.length, 3);
   // 10.0.0.2 → 11.11.79.200 and its 30 ports folded (30 rows each), then a 5-row edge
   const counts = r.edges.map((e) => e.count).sort((a, b) => b - a);
@@ -87,7 +87,7 @@ test("reduceGraph then keeps the heaviest edges and says what it hid", () => {
 
 test("reduceGraph is deterministic and needs no rows (the worker gets a sketch)", () => {
   const g = buildGraph(scanRows());
-  assert.deepEqual(reduceGraph(sketch(g), 20), reduceGraph(g, 20));
+  assert.deepEqual(reduceGraph(sketch(g), 20), reduceGraph(sketch(g), 20));
   assert.equal(JSON.stringify(sketch(g)).includes("rows"), false);
 });
 
@@ -157,7 +157,7 @@ test("edgeBuckets: widths grow with the count, one class when all are equal", ()
 });
 
 test("layout: seeded, deterministic, converges within its tick budget", () => {
-  const g = reduceGraph(buildGraph(scanRows()));
+  const g = reduceGraph(sketch(buildGraph(scanRows())));
   const links = new Uint32Array(g.edges.flatMap((e) => [e.source, e.target]));
   const radius = new Float32Array(g.nodes.length).fill(6);
   const start = seed(g.nodes.length, links, radius);

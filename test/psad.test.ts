@@ -374,6 +374,25 @@ describe("options and deliberate fixes", () => {
     assert.equal(kept.length - dropped.length, kept.filter((f) => /ACK|RST/.test(f)).length);
   });
 
+  test("--all-events keeps what psad skips (general parser), same rows otherwise", async () => {
+    const scan = `${SCANS}/proto_scan`;
+    const psadRows = rows((await psad(["-m", scan, "--CSV"])).out);
+    const all = rows((await psad(["-m", scan, "--CSV", "--all-events"])).out);
+    const extra = all.filter((r) => !psadRows.includes(r));
+    assert.equal(all.length - psadRows.length, 6);
+    assert.deepEqual([...new Set(extra.map((r) => r.split(", ")[5]))].sort(), [
+      "ah",
+      "esp",
+      "udplite",
+    ]);
+    assert.deepEqual(
+      all.filter((r) => psadRows.includes(r)),
+      psadRows,
+    );
+    const honey = await psad(["-m", H20K, "--CSV", "--all-events"]);
+    assert.equal(honey.out, (await psad(["-m", H20K, "--CSV"])).out);
+  });
+
   test("skipped lines are reported on stderr unless --quiet", async () => {
     const stdout = new Sink();
     const stderr = new Sink();
@@ -390,9 +409,20 @@ describe("options and deliberate fixes", () => {
     );
     await assert.rejects(psad(["-m", H20K, "--CSV", "--CSV-regex", "(a)\\1"]), /backreference/);
     await assert.rejects(
-      psad(["-m", H20K, "--gnuplot", "--CSV-fields", "src dp", "--gnuplot-view", "71;63"]),
+      psad([
+        "-m",
+        H20K,
+        "--gnuplot",
+        "--gnuplot-file-prefix",
+        join(tmp, "bad-view"),
+        "--CSV-fields",
+        "src dp",
+        "--gnuplot-view",
+        "71;63",
+      ]),
       /coordinate pair/,
     );
+    assert.ok(!existsSync(join(tmp, "bad-view.dat")), "no file written on a usage error");
   });
 
   test("empty result with a count: no fake row", async () => {

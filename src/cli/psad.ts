@@ -5,6 +5,7 @@ import { createGunzip } from "node:zlib";
 import { DEFAULT_FIELDS, FilterError, parseFilter } from "../lib/filter/index.js";
 import {
   GnuplotOptionError,
+  type GnuplotPlotOptions,
   gnuplotData,
   gnuplotHeader,
   gnuplotScript,
@@ -172,6 +173,41 @@ async function run(argv: string[], io: Io): Promise<number> {
     bundled = true;
   }
 
+  const prefix = a.filePrefix ?? "psad_iptables";
+  const datFile = a.filePrefix ? `${prefix}.dat` : (a.datFile ?? `${prefix}.dat`);
+  const plotFile = a.filePrefix ? `${prefix}.gnu` : (a.plotFile ?? `${prefix}.gnu`);
+  const cmd = `'fwglow psad ${argv.join(" ")}'`;
+  const plotOpts: GnuplotPlotOptions = {
+    prefix,
+    datFile,
+    pngFile: a.filePrefix ? `${prefix}.png` : (a.pngFile ?? `${prefix}.png`),
+    fieldsText: a.csvFields ?? "",
+    commandLine: cmd,
+    title: a.title,
+    legendTitle: a.legendTitle,
+    graphStyle: a.graphStyle,
+    view: a.view,
+    xRange: a.xRange,
+    yRange: a.yRange,
+    zRange: a.zRange,
+    xLabel: a.xLabel,
+    yLabel: a.yLabel,
+    zLabel: a.zLabel,
+    threeD: a.threeD,
+    interactive: a.interactive,
+    grayscale: a.grayscale,
+  };
+  if (a.gnuplot && !a.template) {
+    // check the gnuplot options before reading anything or writing any file
+    try {
+      gnuplotScript(filter, 3, plotOpts);
+      gnuplotScript(filter, 2, plotOpts);
+    } catch (error) {
+      if (error instanceof GnuplotOptionError) throw new UsageError(error.message);
+      throw error;
+    }
+  }
+
   const mode = a.gnuplot ? "gnuplot" : "csv";
   const out: string[] = [];
   let outLen = 0;
@@ -224,10 +260,6 @@ async function run(argv: string[], io: Io): Promise<number> {
   }
 
   if (mode === "gnuplot") {
-    const prefix = a.filePrefix ?? "psad_iptables";
-    const datFile = a.filePrefix ? `${prefix}.dat` : (a.datFile ?? `${prefix}.dat`);
-    const plotFile = a.filePrefix ? `${prefix}.gnu` : (a.plotFile ?? `${prefix}.gnu`);
-    const cmd = `'fwglow psad ${argv.join(" ")}'`;
     let data: ReturnType<typeof gnuplotData>;
     try {
       data = gnuplotData(filter, psad.rows, await yearHint(a, path, bundled), {
@@ -244,26 +276,7 @@ async function run(argv: string[], io: Io): Promise<number> {
     } else {
       let gnu: string;
       try {
-        gnu = gnuplotScript(filter, data.columns, {
-          prefix,
-          datFile,
-          pngFile: a.filePrefix ? `${prefix}.png` : (a.pngFile ?? `${prefix}.png`),
-          fieldsText: a.csvFields ?? "",
-          commandLine: cmd,
-          title: a.title,
-          legendTitle: a.legendTitle,
-          graphStyle: a.graphStyle,
-          view: a.view,
-          xRange: a.xRange,
-          yRange: a.yRange,
-          zRange: a.zRange,
-          xLabel: a.xLabel,
-          yLabel: a.yLabel,
-          zLabel: a.zLabel,
-          threeD: a.threeD,
-          interactive: a.interactive,
-          grayscale: a.grayscale,
-        });
+        gnu = gnuplotScript(filter, data.columns, plotOpts);
       } catch (error) {
         if (error instanceof GnuplotOptionError) throw new UsageError(error.message);
         throw error;

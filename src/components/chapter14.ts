@@ -50,6 +50,29 @@ declare global {
   }
 }
 
+// ------------------------------------------------------------------ style (once per page)
+
+const STYLE = `
+.c14-label { font: 600 12px var(--sans-serif); color: var(--theme-foreground-muted); }
+.c14-question { font-style: italic; margin: 0 0 .5em; }
+.c14-command pre, .c14-sql pre, .c14-colornf pre { font: 12px/1.4 var(--monospace); white-space: pre-wrap; word-break: break-word; margin: .25em 0 .75em; }
+.c14-sql pre { max-height: 340px; overflow: auto; }
+.c14-note { font-size: 12px; color: var(--theme-foreground-muted); margin: .25em 0; }
+.c14-finding { max-width: none; }
+.c14-ok { color: #1b7f3b; font-size: 13px; margin: .25em 0; }
+.c14-mismatch { color: #c0392b; font-weight: 600; font-size: 13px; margin: .25em 0; }
+.c14-table { font: 12px var(--monospace); max-width: 100%; }
+.c14-export, .c14-controls { display: flex; gap: 6px; align-items: center; flex-wrap: wrap; margin: 4px 0; }
+.c14-export button, .c14-controls button { font: 12px var(--sans-serif); }
+.c14-brush .selection { fill: #4269d0; fill-opacity: .15; }
+`;
+if (typeof document !== "undefined" && !document.getElementById("c14-style")) {
+  const style = document.createElement("style");
+  style.id = "c14-style";
+  style.textContent = STYLE;
+  document.head.append(style);
+}
+
 // ------------------------------------------------------------------ small DOM helpers
 
 function el<K extends keyof HTMLElementTagNameMap>(
@@ -417,7 +440,10 @@ export function linkFigure(
     el("p", { class: "c14-note" }, `${fmt(kinds.source)} source nodes (${fig.fields[0]}, ovals) · ${fmt(kinds.event)} event nodes (${fig.fields[1]}, rectangles) · ${fmt(kinds.target)} target nodes (${fig.fields[2]}, circles) · ${fmt(graph.edges.length)} edges`),
   );
   const grid = el("div", { class: "c14-linkgrid", style: side ? `display:grid;grid-template-columns:${gw}px ${side}px;gap:16px` : "" }, lg, legend);
-  const root = el("div", { "data-sources": String(kinds.source), "data-events": String(kinds.event), "data-targets": String(kinds.target) }, grid);
+  const root = el("div", { class: "c14-link", "data-sources": String(kinds.source), "data-events": String(kinds.event), "data-targets": String(kinds.target) }, grid);
+  const sources = graph.nodes.filter((n) => n.kind === "source");
+  if (sources.length <= 10) root.dataset.sourceValues = sources.map((n) => n.value.trim()).join(" ");
+  root.dataset.targetValues = graph.nodes.filter((n) => n.kind === "target").map((n) => n.value.trim()).sort().join(" ");
   root.append(exportBar(fig, { svg: () => lg.toSVG(), png: () => lg.toPNG() }));
   return drawn(fig, root, fig.rows.length);
 }

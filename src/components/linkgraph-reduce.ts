@@ -3,13 +3,28 @@
 
 import type { GraphEdge, GraphNode, NodeKind } from "../lib/graph/model.js";
 
-/** What the reduction reads of the model: no rows, so it is cheap to post to the worker. */
+/** What the reduction reads of the model: no rows, edges as columns, so that posting it
+ * to the worker is cheap for the main thread. */
 export interface GraphSketch {
   nodes: readonly Pick<GraphNode, "kind" | "label" | "color" | "shape" | "size" | "count">[];
-  edges: readonly Pick<GraphEdge, "source" | "target" | "weight">[];
+  edges: { source: Uint32Array; target: Uint32Array; weight: Float64Array };
 }
 
-export function sketch(graph: GraphSketch): GraphSketch {
+export function sketch(graph: {
+  nodes: GraphSketch["nodes"];
+  edges: readonly Pick<GraphEdge, "source" | "target" | "weight">[];
+}): GraphSketch {
+  const m = graph.edges.length;
+  const edges = {
+    source: new Uint32Array(m),
+    target: new Uint32Array(m),
+    weight: new Float64Array(m),
+  };
+  graph.edges.forEach((e, i) => {
+    edges.source[i] = e.source;
+    edges.target[i] = e.target;
+    edges.weight[i] = e.weight;
+  });
   return {
     nodes: graph.nodes.map(({ kind, label, color, shape, size, count }) => ({
       kind,
@@ -19,7 +34,7 @@ export function sketch(graph: GraphSketch): GraphSketch {
       size,
       count,
     })),
-    edges: graph.edges.map(({ source, target, weight }) => ({ source, target, weight })),
+    edges,
   };
 }
 
@@ -90,10 +105,11 @@ export function reduceGraph(graph: GraphSketch, maxEdges = Infinity): Reduced {
     members: [i],
     folded: 0,
   }));
-  let edges: ViewEdge[] = graph.edges.map((e, i) => ({
-    source: e.source,
-    target: e.target,
-    count: e.weight,
+  const { source, target, weight } = graph.edges;
+  let edges: ViewEdge[] = Array.from(source, (s, i) => ({
+    source: s,
+    target: target[i] as number,
+    count: weight[i] as number,
     members: [i],
   }));
   const total = edges.length;

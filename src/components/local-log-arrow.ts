@@ -18,7 +18,6 @@ import {
   Uint64,
   Utf8,
   type Vector,
-  vectorFromArray,
 } from "apache-arrow";
 import { tsToEpochMs } from "../data/_arrow.js";
 import { COLUMNS, type ColumnName, type ColumnType, type FwEvent } from "../lib/schema.js";
@@ -42,6 +41,43 @@ function numeric(type: ColumnType): { arrow: DataType; make: (n: number) => NumA
     default:
       return null;
   }
+}
+
+const encoder = new TextEncoder();
+let scratch = new Uint8Array(1 << 20);
+
+/** A Utf8 column straight into one byte buffer + offsets (vectorFromArray is ~10× slower). */
+function utf8Vector(events: readonly FwEvent[], name: ColumnName): Vector {
+  const n = events.length;
+  const offsets = new Int32Array(n + 1);
+  const valid = new Uint8Array((n + 7) >> 3);
+  let nulls = 0;
+  let pos = 0;
+  for (let i = 0; i < n; i++) {
+    const v = (events[i] as FwEvent)[name] as string | null;
+    if (v === null || v === undefined) {
+      nulls++;
+    } else {
+      valid[i >> 3] |= 1 << (i & 7);
+      if (scratch.length - pos < v.length * 3) {
+        const bigger = new Uint8Array(Math.max(scratch.length * 2, pos + v.length * 3));
+        bigger.set(scratch.subarray(0, pos));
+        scratch = bigger;
+      }
+      pos += encoder.encodeInto(v, scratch.subarray(pos)).written;
+    }
+    offsets[i + 1] = pos;
+  }
+  return makeVector(
+    makeData({
+      type: new Utf8(),
+      length: n,
+      nullCount: nulls,
+      valueOffsets: offsets,
+      data: scratch.slice(0, pos),
+      nullBitmap: valid,
+    }),
+  );
 }
 
 /** One batch of events (any length) as an Arrow table with the schema's columns. */
@@ -87,9 +123,7 @@ export function eventsTable(events: readonly FwEvent[]): Table {
         makeData({ type: num.arrow as any, length: n, nullCount: nulls, data, nullBitmap: valid }),
       );
     } else {
-      const values = new Array<string | null>(n);
-      for (let i = 0; i < n; i++) values[i] = ((events[i] as FwEvent)[name] as string | null) ?? null;
-      vectors[name] = vectorFromArray(values, new Utf8());
+      vectors[name] = utf8Vector(events, name);
     }
   }
   return new Table(vectors);

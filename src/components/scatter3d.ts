@@ -65,6 +65,7 @@ const FONT = {title: "14px sans-serif", label: "13px sans-serif", tick: "12px sa
 /** Rows and options resolved into axes and normalized points for one mapping. */
 interface Plot<T> {
   readonly rows: T[];
+  readonly mapping: Mapping;
   readonly columns: {x: unknown[]; y: unknown[]; z?: unknown[]};
   readonly counts: Float64Array;
   readonly axes: Axes;
@@ -97,7 +98,7 @@ function preparePlot<T>(data: Iterable<T>, options: Scatter3dOptions<T>, mapping
   const sizes = Float32Array.from(counts, (c) =>
     maxCount > 1 ? 3 + 6 * Math.sqrt((c - 1) / (maxCount - 1)) : 3,
   );
-  return {rows, columns, counts, axes, points: normalizePoints(axes), sizes};
+  return {rows, mapping, columns, counts, axes, points: normalizePoints(axes), sizes};
 }
 
 function labelsOf<T>(options: Scatter3dOptions<T>) {
@@ -129,23 +130,13 @@ function projected(length: number): Projected {
 
 function defaultTooltip<T>(plot: Plot<T>, labels: ReturnType<typeof labelsOf<T>>, i: number): string {
   const {columns, axes} = plot;
-  const line = (label: string, raw: unknown, coordinate: number, isRank: boolean) =>
-    `${label}: ${String(raw)}${isRank ? ` (${coordinate})` : ""}`;
-  const rank = (kind: string) => kind !== "number";
-  const lines = [
-    line(labels.x, columns.x[i], axes.x.values[i], rank(axes.x.kind) && isRankMapped(axes.x, columns.x[i])),
-    line(labels.y, columns.y[i], axes.y.values[i], rank(axes.y.kind) && isRankMapped(axes.y, columns.y[i])),
-  ];
-  if (columns.z && axes.z && labels.z) {
-    lines.push(line(labels.z, columns.z[i], axes.z.values[i], false));
-  }
+  // Beside an address, its psad rank: the number the axis shows.
+  const line = (label: string, raw: unknown, axis: Axes["x"]) =>
+    `${label}: ${String(raw)}${plot.mapping === "rank" && axis.kind === "address" ? ` (${axis.values[i]})` : ""}`;
+  const lines = [line(labels.x, columns.x[i], axes.x), line(labels.y, columns.y[i], axes.y)];
+  if (columns.z && axes.z && labels.z) lines.push(line(labels.z, columns.z[i], axes.z));
   lines.push(`count: ${plot.counts[i]}`);
   return lines.join("\n");
-}
-
-/** A coordinate worth showing beside the value: a psad rank (small), not an address number. */
-function isRankMapped(axis: Axes["x"], raw: unknown): boolean {
-  return axis.kind === "ordinal" || (typeof raw === "string" && axis.domain[1] < 2 ** 24);
 }
 
 function paintScene(
@@ -482,5 +473,6 @@ export function scatter3d<T>(
     }),
   });
   draw();
+  requestDraw(); // again once in the page, where the theme's text colour is known
   return figure as HTMLElement & {value: Scatter3dValue<T>};
 }

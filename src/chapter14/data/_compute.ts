@@ -180,6 +180,8 @@ function gnuplotFacts(c: CompiledFigure, rows: unknown[][], columns: string[]): 
       top: r.slice(0, 5).map(([, a, n]) => ({ address: a, value: n })),
       over100: r.filter(([, , n]) => n > 100).length,
       over10: r.filter(([, , n]) => n > 10).length,
+      max: r[0]?.[2] ?? 0,
+      atMax: r.filter(([, , n]) => n === r[0]?.[2]).length,
     });
   } else if (c.filter.count) {
     const r = rows as [string, number, number][];
@@ -221,6 +223,9 @@ function pointFacts(rows: unknown[][], columns: string[]): Record<string, unknow
     sources: sources.slice(0, 8),
     sourceCount: sources.length,
     destinationCount: new Set(rows.map((r) => String(r[col("dst")]).trim())).size,
+    /** Sources that reached every destination of the figure. */
+    fullSweeps: sources.filter((x) => x.destinations === new Set(rows.map((r) => String(r[col("dst")]).trim())).size).length,
+    internalSources: sources.filter((x) => x.address.startsWith("11.11.")).length,
     third,
     thirdValues: [...byThird].map(([value, packets]) => ({ value, packets })).sort((a, b) => b.packets - a.packets),
   };

@@ -1,0 +1,59 @@
+// The parsing loop of a local log: file → src/lib/parse → Arrow IPC batches. Runs in the
+// worker; the component falls back to running it on the main thread (the parser yields
+// between chunks, so the page stays responsive, only slower) when no worker starts.
+
+import { parseStream } from "../lib/parse/index.js";
+import type { FwEvent, Malformed } from "../lib/schema.js";
+import { eventsIPC } from "./local-log-arrow.js";
+import type { Counts, LocalLogFromWorker, LocalLogToWorker } from "./local-log-protocol.js";
+
+/** Malformed lines kept as examples (all are counted). */
+export const MALFORMED_EXAMPLES = 50;
+
+async function* chunksOf(file: Blob, counts: Counts): AsyncGenerator<Uint8Array> {
+  const reader = file.stream().getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) return;
+    counts.bytes += value.byteLength;
+    yield value;
+  }
+}
+
+export async function parseLocalLog(
+  req: LocalLogToWorker,
+  post: (m: LocalLogFromWorker, transfer?: Transferable[]) => void,
+  /** On the main thread: give the page a turn every ~100 ms. */
+  yieldToPage = false,
+): Promise<void> {
+  const t0 = performance.now();
+  const batchEvents = req.batchEvents ?? 65536;
+  const counts: Counts = { lines: 0, events: 0, other: 0, malformed: 0, bytes: 0 };
+  const malformed: Malformed[] = [];
+  let pending: FwEvent[] = [];
+  let lastProgress = 0;
+  const flush = () => {
+    if (pending.length === 0) return;
+    const ipc = eventsIPC(pending);
+    const rows = pending.length;
+    pending = [];
+    post({ type: "batch", ipc, rows, counts: { ...counts } }, [ipc.buffer]);
+  };
+  for await (const batch of parseStream(chunksOf(req.file, counts), { file: req.name, year: req.year })) {
+    counts.lines += batch.lines;
+    counts.other += batch.other;
+    counts.malformed += batch.malformed.length;
+    counts.events += batch.events.length;
+    for (const m of batch.malformed) if (malformed.length < MALFORMED_EXAMPLES) malformed.push(m);
+    for (const e of batch.events) pending.push(e);
+    if (pending.length >= batchEvents) flush();
+    const now = performance.now();
+    if (now - lastProgress > 100) {
+      lastProgress = now;
+      post({ type: "progress", counts: { ...counts } });
+      if (yieldToPage) await new Promise((resolve) => setTimeout(resolve, 0));
+    }
+  }
+  flush();
+  post({ type: "done", counts: { ...counts }, malformed, ms: performance.now() - t0 });
+}

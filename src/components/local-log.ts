@@ -1,0 +1,202 @@
+// "Open your own log": a file picker and drop zone; the file is parsed in a Web Worker by
+// src/lib/parse (local-log.worker.ts) and loaded into the page's DuckDB-wasm as Arrow
+// batches, with a progress bar and the line accounting. Nothing is uploaded: the file is
+// read with Blob.stream() and every byte stays in this tab.
+
+import { malformedList } from "./overview.js";
+import { parseLocalLog } from "./local-log-parse.js";
+import type { Counts, LocalLogFromWorker, LocalLogToWorker } from "./local-log-protocol.js";
+import type { Malformed } from "../lib/schema.js";
+
+/** What the component needs of Framework's DuckDBClient. */
+export interface DuckDb {
+  query(sql: string): Promise<unknown>;
+  _db: {
+    connect(): Promise<{
+      insertArrowFromIPCStream(buffer: Uint8Array, options: { name: string; schema?: string; create?: boolean }): Promise<void>;
+      close(): Promise<void>;
+    }>;
+  };
+}
+
+export interface LocalLogResult {
+  name: string;
+  counts: Counts;
+  malformed: Malformed[];
+  /** Parse + insert, milliseconds. */
+  ms: number;
+  /** "worker" or "main thread" (when no module worker could start). */
+  where: string;
+}
+
+const fmt = (n: number) => String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+
+/** Runs the parse in a module worker, or on the main thread if none starts. */
+function startParse(req: LocalLogToWorker, onMessage: (m: LocalLogFromWorker) => void): { where: string; stop(): void } {
+  try {
+    const worker = new Worker(import.meta.resolve("./local-log.worker.js"), { type: "module" });
+    let heard = false;
+    let fellBack = false;
+    const fallback = () => {
+      if (heard || fellBack) return;
+      fellBack = true;
+      worker.terminate();
+      status.where = "main thread";
+      parseLocalLog(req, (m) => onMessage(m), true).catch((e) => onMessage({ type: "error", message: String(e) }));
+    };
+    const status = { where: "worker", stop: () => worker.terminate() };
+    worker.onmessage = ({ data }) => {
+      heard = true;
+      onMessage(data);
+      if (data.type === "done" || data.type === "error") worker.terminate();
+    };
+    worker.onerror = (e) => {
+      e.preventDefault();
+      if (heard) onMessage({ type: "error", message: e.message || "worker error" });
+      else fallback();
+    };
+    worker.postMessage(req);
+    return status;
+  } catch {
+    parseLocalLog(req, (m) => onMessage(m), true).catch((e) => onMessage({ type: "error", message: String(e) }));
+    return { where: "main thread", stop() {} };
+  }
+}
+
+let tableSeq = 0;
+
+/**
+ * Parses `file` and replaces table `events` of `db` with its events (all schema columns,
+ * raw included). Batches are inserted as they arrive; the old table stays queryable until
+ * the swap at the end.
+ */
+export function loadLocalLog(
+  db: DuckDb,
+  file: File,
+  opts: { year: number; onProgress?: (c: Counts, total: number) => void; table?: string },
+): Promise<LocalLogResult> {
+  const t0 = performance.now();
+  const temp = `events_local_${++tableSeq}`;
+  const target = opts.table ?? "events";
+  return new Promise((resolve, reject) => {
+    let chain: Promise<unknown> = db._db.connect();
+    let first = true;
+    let failed = false;
+    const conn = chain as Promise<Awaited<ReturnType<DuckDb["_db"]["connect"]>>>;
+    const run = startParse({ file, name: file.name, year: opts.year }, (m) => {
+      if (failed) return;
+      if (m.type === "progress") opts.onProgress?.(m.counts, file.size);
+      else if (m.type === "batch") {
+        const create = first;
+        first = false;
+        chain = chain.then(async () =>
+          (await conn).insertArrowFromIPCStream(m.ipc, { name: temp, schema: "main", create }),
+        );
+        opts.onProgress?.(m.counts, file.size);
+      } else if (m.type === "error") {
+        failed = true;
+        run.stop();
+        reject(new Error(m.message));
+      } else if (m.type === "done") {
+        chain = chain
+          .then(async () => {
+            const c = await conn;
+            await c.close();
+            if (first) {
+              throw new Error(
+                `no firewall events in ${file.name} (${fmt(m.counts.lines)} lines: ${fmt(m.counts.other)} other, ${fmt(m.counts.malformed)} malformed)`,
+              );
+            }
+            await db.query(`DROP TABLE IF EXISTS ${target}`);
+            await db.query(`ALTER TABLE ${temp} RENAME TO ${target}`);
+            resolve({ name: file.name, counts: m.counts, malformed: m.malformed, ms: performance.now() - t0, where: run.where });
+          })
+          .catch((e) => reject(e));
+      }
+    });
+  });
+}
+
+function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string> = {}, ...children: (Node | string)[]) {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
+  e.append(...children);
+  return e;
+}
+
+/** The picker + drop zone + progress + accounting. Calls `onLoaded` after each load. */
+export function localLogPicker(db: DuckDb, onLoaded: (r: LocalLogResult) => void): HTMLElement {
+  const input = el("input", { type: "file", id: "local-log-file", accept: ".log,.gz,.txt,text/plain,application/gzip,*/*" });
+  const year = el("input", { type: "number", id: "local-log-year", min: "1990", max: "2100", style: "width:5em" });
+  year.value = String(new Date().getFullYear());
+  const yearNote = el("span", { class: "muted" }, " (BSD syslog stamps carry no year; default: the file's modification year)");
+  const progress = el("progress", { id: "local-log-progress", max: "1", value: "0", style: "width:100%;display:none" });
+  const status = el("div", { id: "local-log-status", "aria-live": "polite" });
+  const zone = el(
+    "div",
+    { class: "local-log-drop", style: "border:2px dashed var(--theme-foreground-faint,#bbb);padding:1em;border-radius:6px" },
+    el("b", {}, "Open your own log"),
+    " — drop an iptables / ip6tables / nftables log here (plain or .gz), or pick one: ",
+    input,
+    el("br"),
+    el("label", {}, "Year of the first syslog stamp: ", year),
+    yearNote,
+    el("p", { class: "muted", style: "margin:.3em 0 0" }, "The file is parsed in your browser by the same parser as the fwglow command line and loaded into DuckDB-wasm in this tab. Nothing is uploaded."),
+    progress,
+    status,
+  );
+  let busy = false;
+  async function open(file: File) {
+    if (busy) return;
+    busy = true;
+    progress.style.display = "";
+    progress.value = 0;
+    status.textContent = `Reading ${file.name}…`;
+    try {
+      const r = await loadLocalLog(db, file, {
+        year: Number(year.value) || new Date(file.lastModified).getFullYear(),
+        onProgress: (c, total) => {
+          progress.value = total ? c.bytes / total : 0;
+          status.textContent = `${file.name}: ${fmt(c.lines)} lines read — ${fmt(c.events)} events, ${fmt(c.other)} other, ${fmt(c.malformed)} malformed`;
+        },
+      });
+      progress.value = 1;
+      status.replaceChildren(
+        el("div", { id: "local-log-accounting" },
+          el("b", {}, file.name),
+          `: ${fmt(r.counts.lines)} lines = ${fmt(r.counts.events)} events + ${fmt(r.counts.other)} other + ${fmt(r.counts.malformed)} malformed — parsed and loaded in ${(r.ms / 1000).toFixed(1)} s (${r.where}).`,
+        ),
+        ...(r.counts.malformed > 0
+          ? [el("details", {}, el("summary", {}, `Malformed lines (${fmt(r.counts.malformed)})`), malformedList(r.malformed, r.counts.malformed))]
+          : []),
+      );
+      onLoaded(r);
+    } catch (error) {
+      status.replaceChildren(el("span", { class: "explorer-error" }, `Could not load ${file.name}: ${error instanceof Error ? error.message : String(error)}`));
+    } finally {
+      busy = false;
+    }
+  }
+  input.addEventListener("change", () => {
+    const f = input.files?.[0];
+    if (f) {
+      year.value = String(new Date(f.lastModified).getFullYear());
+      open(f);
+    }
+  });
+  zone.addEventListener("dragover", (e) => {
+    e.preventDefault();
+    zone.style.background = "var(--theme-background-alt, #f4f4f4)";
+  });
+  zone.addEventListener("dragleave", () => (zone.style.background = ""));
+  zone.addEventListener("drop", (e) => {
+    e.preventDefault();
+    zone.style.background = "";
+    const f = e.dataTransfer?.files?.[0];
+    if (f) {
+      year.value = String(new Date(f.lastModified).getFullYear());
+      open(f);
+    }
+  });
+  return zone;
+}
