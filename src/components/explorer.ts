@@ -190,6 +190,7 @@ export function explorer(db: DuckDb, options: { width?: number; source?: string 
         download(`${lines.join("\r\n")}\r\n`, "events.csv", "text/csv");
       }),
       button("Arrow IPC", "export-arrow", async () => {
+        // @ts-ignore -- Framework's npm: import (the Arrow that DuckDB-wasm's results use)
         const arrow = await import("npm:apache-arrow");
         const table = await db.query(`SELECT * FROM events WHERE (${good.c.where}) ORDER BY file, line`);
         download(arrow.tableToIPC(table as never, "file"), "events.arrow", "application/vnd.apache.arrow.file");
