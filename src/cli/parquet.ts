@@ -1,62 +1,35 @@
 // Writes FwEvents to a zstd Parquet file with exactly the schema's column names and DuckDB types
-// (src/lib/schema.ts), through DuckDB's C API (@duckdb/node-api).
+// (src/lib/schema.ts), through DuckDB's C API (@duckdb/node-api), in one streaming pass.
 //
-// How it stays fast and flat in memory:
-// - Events are packed into DuckDB data chunks (2,048 rows) by hand: numbers go into typed arrays
-//   that are copied into the vectors in one call per column, validity bitmaps are built with
-//   plain byte arithmetic, strings are assigned one native call each. (The generic vector
-//   wrappers of node-api do per-value BigInt validity arithmetic, several times slower.)
-// - A `fwglow_part()` table function hands DuckDB the buffered events of one part (`rowsPerPart`)
-//   chunk by chunk; `COPY (… FROM fwglow_part()) TO part` encodes it on DuckDB's thread while
-//   parsing continues into the next part, so memory is bounded by two parts of events.
-// - `close()` renames a single (zstd) part to the output, or streams all (uncompressed) parts
-//   into the zstd output with one `COPY (FROM read_parquet([...]))`, in bounded memory. Insertion order
-//   (file, line) is preserved. The output appears atomically (written to a temp name, renamed).
-import { mkdir, rename, rm, stat } from "node:fs/promises";
+// - The main thread (which parses) packs events into column chunks of 2,048 rows: numbers and
+//   validity masks into one transferable ArrayBuffer, strings into one array per chunk.
+// - A worker thread (parquet-worker.ts) runs a single
+//   `COPY (FROM fwglow_events()) TO tmp (FORMAT parquet, COMPRESSION zstd)`; the table function
+//   takes the chunks as they are posted and copies them into DuckDB's vectors. DuckDB encodes
+//   and compresses on its own thread, so parsing, filling and encoding overlap.
+// - At most MAX_IN_FLIGHT chunks are posted but not yet taken, so memory does not grow with the
+//   input; DuckDB holds one row group at a time. Nothing is written twice, nothing is merged.
+// - Order (file, line) is the order of `write()` calls. The output appears atomically (written
+//   to a temp name in the same directory, renamed by `close()`).
+import { rename, rm, stat } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import {
-  BOOLEAN,
-  DOUBLE,
-  type DuckDBConnection,
-  DuckDBInstance,
-  DuckDBTableFunction,
-  type DuckDBType,
-  TIMESTAMP,
-  UBIGINT,
-  UINTEGER,
-  USMALLINT,
-  UTINYINT,
-  VARCHAR,
-} from "@duckdb/node-api";
-import duckdb from "@duckdb/node-bindings";
+  MessageChannel,
+  type MessagePort,
+  receiveMessageOnPort,
+  Worker,
+} from "node:worker_threads";
 import { COLUMNS, type ColumnType, type FwEvent } from "../lib/schema.js";
 
 const VECTOR_SIZE = 2048;
-
-const DUCK_TYPES: Record<ColumnType, DuckDBType> = {
-  VARCHAR,
-  UINTEGER,
-  TIMESTAMP,
-  UTINYINT,
-  USMALLINT,
-  UBIGINT,
-  DOUBLE,
-  BOOLEAN,
-};
+/** Chunks posted to the worker and not yet taken by DuckDB (~1.5 MB each for honeynet rows). */
+const MAX_IN_FLIGHT = 8;
+/** DuckDB threads: one encodes while the JS threads parse and fill; more only add overhead here. */
+const DUCKDB_THREADS = 1;
 
 /** SQL string literal. */
 export function sqlString(text: string): string {
   return `'${text.replaceAll("'", "''")}'`;
-}
-
-/** SQL identifier. */
-export function sqlIdent(name: string): string {
-  return `"${name.replaceAll('"', '""')}"`;
-}
-
-/** `CREATE TABLE` column list of the schema. */
-export function schemaDdl(): string {
-  return COLUMNS.map(([name, type]) => `${sqlIdent(name)} ${type}`).join(", ");
 }
 
 /**
@@ -84,322 +57,292 @@ export function tsToMicros(ts: string): number {
   return ms * 1000 + micros;
 }
 
-type Filler = (
-  vector: duckdb.Vector,
-  events: readonly FwEvent[],
-  start: number,
-  count: number,
-) => void;
+// ---- The protocol between EventParquetWriter and parquet-worker.ts ----
 
-/** Per-column writers that pack `count` events from `start` into a vector. */
-function makeFiller(name: keyof FwEvent, type: ColumnType): Filler {
-  const validity = new Uint8Array(VECTOR_SIZE / 8);
-  const writeValidity = (vector: duckdb.Vector, hasNull: boolean) => {
-    duckdb.vector_ensure_validity_writable(vector);
-    if (!hasNull) validity.fill(0xff);
-    duckdb.copy_data_to_vector_validity(vector, 0, validity.buffer, 0, validity.byteLength);
-  };
-  const numeric = (array: Uint8Array | Uint16Array | Uint32Array | Float64Array): Filler => {
-    return (vector, events, start, count) => {
-      validity.fill(0xff);
-      let hasNull = false;
-      for (let i = 0; i < count; i++) {
-        const v = events[start + i][name] as number | boolean | null;
-        if (v === null || v === undefined) {
-          array[i] = 0;
-          validity[i >> 3] &= ~(1 << (i & 7));
-          hasNull = true;
-        } else {
-          array[i] = v as number; // booleans become 0/1
+/** Indexes into the shared Int32Array `ctl`. */
+export const CTL_POSTED = 0; // chunks (and the final end/abort message) posted by the main thread
+export const CTL_CONSUMED = 1; // messages taken by the worker
+export const CTL_STATE = 2; // RUNNING, then FINISHED or FAILED
+export const STATE_FINISHED = 1;
+export const STATE_FAILED = 2;
+
+/** Per-column null state of a chunk (the byte at `LAYOUT.nullsOffset + column`). */
+export const NO_NULL = 0;
+export const SOME_NULL = 1;
+export const ALL_NULL = 2;
+
+export interface RowsMessage {
+  kind: "rows";
+  n: number;
+  /** Numeric values and validity masks, at the offsets of LAYOUT. */
+  num: ArrayBuffer;
+  /** String values, column after column (`n` each, in the order of the VARCHAR columns). */
+  str: (string | null)[];
+}
+export type ChunkMessage = RowsMessage | { kind: "end" } | { kind: "abort" };
+export type WorkerResult = { ok: true; rows: number } | { ok: false; message: string };
+export interface WorkerData {
+  port: MessagePort;
+  ctl: SharedArrayBuffer;
+  sql: string;
+  threads: number;
+}
+
+interface ColumnLayout {
+  name: keyof FwEvent;
+  type: ColumnType;
+  /** Byte width of a numeric value (TIMESTAMP: int64 micros), 0 for strings. */
+  width: number;
+  /** Byte offsets of the values and the validity mask in `num`. */
+  offset: number;
+  validity: number;
+  /** Position among the VARCHAR columns, -1 for the others. */
+  stringIndex: number;
+}
+
+const WIDTH: Record<ColumnType, number> = {
+  VARCHAR: 0,
+  UTINYINT: 1,
+  BOOLEAN: 1,
+  USMALLINT: 2,
+  UINTEGER: 4,
+  DOUBLE: 8,
+  UBIGINT: 8,
+  TIMESTAMP: 8,
+};
+
+function layout() {
+  const validityBytes = VECTOR_SIZE / 8;
+  let at = 0;
+  let strings = 0;
+  const columns: ColumnLayout[] = COLUMNS.map(([name, type]) => {
+    const width = WIDTH[type];
+    at = Math.ceil(at / 8) * 8;
+    const offset = at;
+    at += width * VECTOR_SIZE;
+    const validity = at;
+    at += validityBytes;
+    return { name, type, width, offset, validity, stringIndex: width ? -1 : strings++ };
+  });
+  return { columns, validityBytes, strings, nullsOffset: at, bytes: at + columns.length };
+}
+
+export const LAYOUT = layout();
+
+// ---- Packing events into a chunk (main thread) ----
+
+/** Packs `events` (at most VECTOR_SIZE) into one chunk message. */
+function pack(events: readonly FwEvent[]): RowsMessage {
+  const n = events.length;
+  const num = new ArrayBuffer(LAYOUT.bytes);
+  const bytes = new Uint8Array(num);
+  const str: (string | null)[] = new Array(LAYOUT.strings * n);
+  for (let c = 0; c < LAYOUT.columns.length; c++) {
+    const col = LAYOUT.columns[c];
+    const name = col.name;
+    let nulls = 0;
+    const valid = col.validity;
+    if (col.stringIndex >= 0) {
+      const base = col.stringIndex * n;
+      for (let i = 0; i < n; i++) {
+        const v = events[i][name] as string | null;
+        str[base + i] = v;
+        if (v === null) {
+          bytes[valid + (i >> 3)] |= 1 << (i & 7);
+          nulls++;
         }
       }
-      duckdb.copy_data_to_vector(
-        vector,
-        0,
-        array.buffer as ArrayBuffer,
-        0,
-        count * array.BYTES_PER_ELEMENT,
-      );
-      writeValidity(vector, hasNull);
-    };
-  };
-  switch (type) {
-    case "VARCHAR":
-      return (vector, events, start, count) => {
-        validity.fill(0xff);
-        let hasNull = false;
-        for (let i = 0; i < count; i++) {
-          const v = events[start + i][name] as string | null;
-          if (v === null || v === undefined) {
-            validity[i >> 3] &= ~(1 << (i & 7));
-            hasNull = true;
-          } else {
-            duckdb.vector_assign_string_element(vector, i, v);
-          }
+    } else if (col.type === "UBIGINT") {
+      const a = new BigUint64Array(num, col.offset, n);
+      for (let i = 0; i < n; i++) {
+        const v = events[i][name] as bigint | null;
+        if (v === null) {
+          bytes[valid + (i >> 3)] |= 1 << (i & 7);
+          nulls++;
+        } else a[i] = v;
+      }
+    } else if (col.type === "TIMESTAMP") {
+      // int64 microseconds as little-endian 32-bit halves (no BigInt per row).
+      const words = new Uint32Array(num, col.offset, 2 * n);
+      for (let i = 0; i < n; i++) {
+        const v = events[i][name] as string | null;
+        const micros = v === null ? Number.NaN : tsToMicros(v);
+        if (Number.isNaN(micros)) {
+          bytes[valid + (i >> 3)] |= 1 << (i & 7);
+          nulls++;
+        } else {
+          const hi = Math.floor(micros / 4294967296);
+          words[2 * i] = micros - hi * 4294967296;
+          words[2 * i + 1] = hi; // two's complement for a negative hi through the Uint32 wrap
         }
-        writeValidity(vector, hasNull);
-      };
-    case "UTINYINT":
-    case "BOOLEAN":
-      return numeric(new Uint8Array(VECTOR_SIZE));
-    case "USMALLINT":
-      return numeric(new Uint16Array(VECTOR_SIZE));
-    case "UINTEGER":
-      return numeric(new Uint32Array(VECTOR_SIZE));
-    case "DOUBLE":
-      return numeric(new Float64Array(VECTOR_SIZE));
-    case "UBIGINT": {
-      const array = new BigUint64Array(VECTOR_SIZE);
-      return (vector, events, start, count) => {
-        validity.fill(0xff);
-        let hasNull = false;
-        for (let i = 0; i < count; i++) {
-          const v = events[start + i][name] as bigint | null;
-          if (v === null || v === undefined) {
-            array[i] = 0n;
-            validity[i >> 3] &= ~(1 << (i & 7));
-            hasNull = true;
-          } else {
-            array[i] = v;
-          }
-        }
-        duckdb.copy_data_to_vector(vector, 0, array.buffer, 0, count * 8);
-        writeValidity(vector, hasNull);
-      };
+      }
+    } else {
+      const a =
+        col.width === 1
+          ? new Uint8Array(num, col.offset, n)
+          : col.width === 2
+            ? new Uint16Array(num, col.offset, n)
+            : col.width === 4
+              ? new Uint32Array(num, col.offset, n)
+              : new Float64Array(num, col.offset, n);
+      for (let i = 0; i < n; i++) {
+        const v = events[i][name] as number | boolean | null;
+        if (v === null) {
+          bytes[valid + (i >> 3)] |= 1 << (i & 7);
+          nulls++;
+        } else a[i] = v as number; // booleans become 0/1
+      }
     }
-    case "TIMESTAMP": {
-      // int64 microseconds, written as little-endian 32-bit halves (no BigInt per row).
-      const words = new Uint32Array(VECTOR_SIZE * 2);
-      return (vector, events, start, count) => {
-        validity.fill(0xff);
-        let hasNull = false;
-        for (let i = 0; i < count; i++) {
-          const v = events[start + i][name] as string | null;
-          const micros = v === null || v === undefined ? Number.NaN : tsToMicros(v);
-          if (Number.isNaN(micros)) {
-            words[2 * i] = 0;
-            words[2 * i + 1] = 0;
-            validity[i >> 3] &= ~(1 << (i & 7));
-            hasNull = true;
-          } else {
-            const hi = Math.floor(micros / 4294967296);
-            words[2 * i] = micros - hi * 4294967296;
-            words[2 * i + 1] = hi; // two's complement for negative hi via Uint32 wrap
-          }
-        }
-        duckdb.copy_data_to_vector(vector, 0, words.buffer, 0, count * 8);
-        writeValidity(vector, hasNull);
-      };
+    // The loops set a bit per null; DuckDB's validity masks have a bit per valid row.
+    bytes[LAYOUT.nullsOffset + c] = nulls === 0 ? NO_NULL : nulls === n ? ALL_NULL : SOME_NULL;
+    if (nulls > 0 && nulls < n) {
+      for (let k = valid; k < valid + LAYOUT.validityBytes; k++) bytes[k] = ~bytes[k];
     }
   }
+  return { kind: "rows", n, num, str };
 }
 
-const STRING_COLUMNS = COLUMNS.filter(([, type]) => type === "VARCHAR").map(([name]) => name);
-const OTHER_COLUMNS = COLUMNS.filter(([, type]) => type !== "VARCHAR");
-const SEP = "\x1f";
-const ESC = "\x1e"; // a field that is exactly ESC is NULL; in text ESC→ESC"0", SEP→ESC"1"
-const needsEscape = (v: string): boolean => v.includes(SEP) || v.includes(ESC);
+// ---- The writer ----
 
-function escapeField(v: string): string {
-  return v.replaceAll(ESC, `${ESC}0`).replaceAll(SEP, `${ESC}1`);
-}
-
-/**
- * All string columns of an event in one string (one native call per row instead of one per
- * column, which dominates the cost otherwise); unpacked by `unpackSql()` inside DuckDB.
- */
-function packStrings(e: FwEvent): string {
-  // Every string column is either derived (ts, chain, canonical addresses, lower-case MACs) or
-  // a substring of `raw`, so only `raw` and `file` can hold the separator characters.
-  const slow = needsEscape(e.raw) || needsEscape(e.file);
-  let out = "";
-  for (let k = 0; k < STRING_COLUMNS.length; k++) {
-    const v = e[STRING_COLUMNS[k]] as string | null;
-    if (k > 0) out += SEP;
-    if (v === null || v === undefined) out += ESC;
-    else out += slow ? escapeField(v) : v;
+/** Atomics.waitAsync (in Node since 16; typed only in TypeScript's lib es2024). */
+const waitAsync = (
+  Atomics as unknown as {
+    waitAsync(a: Int32Array, index: number, value: number): { async: boolean; value: unknown };
   }
-  return out;
-}
-
-/** SELECT list that turns a stage back into the schema, in schema order. */
-function unpackSql(): string {
-  return COLUMNS.map(([name, type]) => {
-    if (type !== "VARCHAR") return sqlIdent(name);
-    const f = `p[${STRING_COLUMNS.indexOf(name) + 1}]`;
-    return `CASE WHEN ${f} = chr(30) THEN NULL WHEN contains(${f}, chr(30)) THEN replace(replace(${f}, chr(30) || '1', chr(31)), chr(30) || '0', chr(30)) ELSE ${f} END AS ${sqlIdent(name)}`;
-  }).join(", ");
-}
-
-function packedFiller(): Filler {
-  const validity = new Uint8Array(VECTOR_SIZE / 8).fill(0xff);
-  return (vector, events, start, count) => {
-    for (let i = 0; i < count; i++)
-      duckdb.vector_assign_string_element(vector, i, packStrings(events[start + i]));
-    duckdb.vector_ensure_validity_writable(vector);
-    duckdb.copy_data_to_vector_validity(vector, 0, validity.buffer, 0, validity.byteLength);
-  };
-}
+).waitAsync;
 
 export interface ParquetWriterOptions {
-  /** Events buffered per part (the memory bound: about 1 KB each, two parts in flight). Default 65,536. */
-  rowsPerPart?: number;
   /** Parquet row group size. Default 122,880 (DuckDB's). */
   rowGroupSize?: number;
   /** Keep only rows for which this SQL boolean expression over the schema's columns holds. */
   whereSql?: string;
 }
 
-/** Streams FwEvents into a zstd Parquet file. `write()` batches, then `close()` (or `abort()`). */
+/** The worker, started through tsx's loader (it is TypeScript, like the rest of the CLI). */
+function startWorker(data: WorkerData): Worker {
+  const tsx = import.meta.resolve("tsx/esm/api");
+  const entry = new URL("./parquet-worker.ts", import.meta.url).href;
+  const boot = `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); });`;
+  return new Worker(boot, { eval: true, workerData: data, transferList: [data.port] });
+}
+
+/** Streams FwEvents into a zstd Parquet file. `write()` in order, then `close()` (or `abort()`). */
 export class EventParquetWriter {
   /** Events received. */
   rows = 0;
-  /** Rows written to parts (fewer than `rows` with `whereSql`). */
-  private written = 0;
-  private readonly parts: string[] = [];
-  private buffer: FwEvent[] = [];
-  /** The events the running COPY reads through the `fwglow_part()` table function. */
-  private copying: FwEvent[] = [];
-  private pendingCopy: Promise<unknown> = Promise.resolve();
+  private pending: FwEvent[] = [];
+  private posted = 0;
   private closed = false;
+  private readonly ctl: Int32Array;
+  private readonly result: Promise<WorkerResult>;
 
   private constructor(
     readonly out: string,
-    private readonly tmpDir: string,
-    private readonly instance: DuckDBInstance,
-    private readonly conn: DuckDBConnection,
-    private readonly rowsPerPart: number,
-    private readonly rowGroupSize: number,
-    private readonly whereSql: string | undefined,
+    private readonly tmp: string,
+    private readonly port: MessagePort,
+    ctl: SharedArrayBuffer,
+    private readonly worker: Worker,
   ) {
-    const fillers = OTHER_COLUMNS.map(([name, type]) => makeFiller(name, type));
-    fillers.push(packedFiller());
-    const types = [...OTHER_COLUMNS.map(([, type]) => DUCK_TYPES[type]), VARCHAR];
-    const names = [...OTHER_COLUMNS.map(([name]) => name), "packed"];
-    conn.registerTableFunction(
-      DuckDBTableFunction.create({
-        name: "fwglow_part",
-        bindFunction: (info) => {
-          for (let c = 0; c < names.length; c++) info.addResultColumn(names[c], types[c]);
-        },
-        initFunction: (info) => {
-          info.setInitData({ pos: 0 });
-          info.setMaxThreads(1);
-        },
-        mainFunction: (info, output) => {
-          const state = info.initData as { pos: number };
-          const events = this.copying;
-          const n = Math.min(VECTOR_SIZE, events.length - state.pos);
-          output.rowCount = n;
-          if (n <= 0) return;
-          for (let c = 0; c < fillers.length; c++) {
-            fillers[c](duckdb.data_chunk_get_vector(output.chunk, c), events, state.pos, n);
-          }
-          state.pos += n;
-        },
-      }),
-    );
+    this.ctl = new Int32Array(ctl);
+    this.result = new Promise<WorkerResult>((ok) => {
+      port.once("message", (r: WorkerResult) => ok(r));
+      worker.once("error", (e) => ok({ ok: false, message: `parquet worker: ${e.message}` }));
+      worker.once("exit", (code) => {
+        // The result may still be queued on the port.
+        const queued = receiveMessageOnPort(port);
+        ok(
+          queued
+            ? (queued.message as WorkerResult)
+            : { ok: false, message: `parquet worker exited (${code}) without a result` },
+        );
+      });
+    });
   }
 
   static async open(out: string, options: ParquetWriterOptions = {}): Promise<EventParquetWriter> {
     const dir = dirname(out);
     const st = await stat(dir).catch(() => null);
     if (!st?.isDirectory()) throw new Error(`output directory does not exist: ${dir}`);
-    const tmpDir = join(dir, `.${basename(out)}.fwglow-${process.pid}-${Date.now()}`);
-    await mkdir(tmpDir);
-    const instance = await DuckDBInstance.create(":memory:", { threads: "2" });
-    const conn = await instance.connect();
-    return new EventParquetWriter(
-      out,
-      tmpDir,
-      instance,
-      conn,
-      options.rowsPerPart ?? 65_536,
-      options.rowGroupSize ?? 122_880,
-      options.whereSql,
-    );
+    const tmp = join(dir, `.${basename(out)}.fwglow-${process.pid}-${Date.now()}.tmp`);
+    const where = options.whereSql ? ` WHERE (${options.whereSql})` : "";
+    const sql =
+      `COPY (FROM fwglow_events()${where}) TO ${sqlString(tmp)} (FORMAT parquet, ` +
+      `COMPRESSION zstd, ROW_GROUP_SIZE ${options.rowGroupSize ?? 122_880})`;
+    const { port1, port2 } = new MessageChannel();
+    const ctl = new SharedArrayBuffer(3 * Int32Array.BYTES_PER_ELEMENT);
+    const worker = startWorker({ port: port2, ctl, sql, threads: DUCKDB_THREADS });
+    return new EventParquetWriter(out, tmp, port1, ctl, worker);
   }
 
-  /** Appends events (in order). May wait for the previous part to be written. */
+  /** Appends events (in order). Waits while the worker is MAX_IN_FLIGHT chunks behind. */
   async write(events: readonly FwEvent[]): Promise<void> {
     if (this.closed) throw new Error("writer is closed");
-    for (const e of events) this.buffer.push(e);
     this.rows += events.length;
-    if (this.buffer.length >= this.rowsPerPart) await this.flushPart();
+    for (const e of events) {
+      this.pending.push(e);
+      if (this.pending.length === VECTOR_SIZE) await this.flush();
+    }
   }
 
-  /**
-   * Starts writing the buffered events to a part file; waits for the previous part first.
-   * `final` (the only part): zstd, renamed to the output. Otherwise the parts are written
-   * uncompressed, so that merging them into the zstd output does not decompress them again.
-   */
-  private async flushPart(final = false): Promise<void> {
-    const failed = await this.pendingCopy;
-    if (failed instanceof Error) throw failed;
-    this.copying = this.buffer;
-    this.buffer = [];
-    const part = join(this.tmpDir, `part-${String(this.parts.length).padStart(5, "0")}.parquet`);
-    this.parts.push(part);
-    this.pendingCopy = this.conn.run(this.copyPart(part, final ? "zstd" : "uncompressed")).then(
-      (result) => {
-        this.written += Number(result.rowsChanged);
-        this.copying = [];
-      },
-      (error: unknown) => (error instanceof Error ? error : new Error(String(error))),
-    );
+  private async flush(): Promise<void> {
+    const chunk = pack(this.pending);
+    this.pending = [];
+    await this.post(chunk);
   }
 
-  private copyPart(part: string, compression: string): string {
-    let select = `SELECT ${unpackSql()} FROM (SELECT *, string_split(packed, chr(31)) AS p FROM fwglow_part())`;
-    if (this.whereSql) select = `SELECT * FROM (${select}) WHERE (${this.whereSql})`;
-    return `COPY (${select}) TO ${sqlString(part)} (${this.copyOptions(compression)})`;
+  private async post(message: ChunkMessage): Promise<void> {
+    for (;;) {
+      if (Atomics.load(this.ctl, CTL_STATE) !== 0) await this.failed();
+      const consumed = Atomics.load(this.ctl, CTL_CONSUMED);
+      if (this.posted - consumed < MAX_IN_FLIGHT) break;
+      const wait = waitAsync(this.ctl, CTL_CONSUMED, consumed);
+      if (wait.async) await wait.value;
+    }
+    this.port.postMessage(message, message.kind === "rows" ? [message.num] : []);
+    this.posted++;
+    Atomics.store(this.ctl, CTL_POSTED, this.posted);
+    Atomics.notify(this.ctl, CTL_POSTED);
   }
 
-  private copyOptions(compression = "zstd"): string {
-    return `FORMAT parquet, COMPRESSION ${compression}, ROW_GROUP_SIZE ${this.rowGroupSize}`;
+  /** Throws the worker's error (it stopped before the end of the input). */
+  private async failed(): Promise<never> {
+    const r = await this.result;
+    throw new Error(r.ok ? "parquet worker finished early" : r.message);
   }
 
   /** Finishes the file. Returns the number of rows written. */
   async close(): Promise<number> {
-    if (this.closed) return this.written;
+    if (this.closed) throw new Error("writer is closed");
     try {
-      if (this.buffer.length > 0 || this.parts.length === 0)
-        await this.flushPart(this.parts.length === 0);
+      if (this.pending.length > 0) await this.flush();
       this.closed = true;
-      const failed = await this.pendingCopy;
-      if (failed instanceof Error) throw failed;
-      if (this.parts.length === 1) {
-        await rename(this.parts[0], this.out);
-      } else {
-        const tmp = join(this.tmpDir, "merged.parquet");
-        const list = this.parts.map(sqlString).join(", ");
-        await this.conn.run(
-          `COPY (FROM read_parquet([${list}])) TO ${sqlString(tmp)} (${this.copyOptions()})`,
-        );
-        await rename(tmp, this.out);
-      }
+      await this.post({ kind: "end" });
+      const r = await this.result;
+      if (!r.ok) throw new Error(r.message);
+      await rename(this.tmp, this.out);
+      return r.rows;
     } finally {
       this.closed = true;
-      this.dispose();
-      await rm(this.tmpDir, { recursive: true, force: true });
+      await this.dispose();
     }
-    return this.written;
   }
 
   /** Discards everything; the output file is not created. */
   async abort(): Promise<void> {
     if (!this.closed) {
       this.closed = true;
-      await this.pendingCopy;
-      this.dispose();
+      this.port.postMessage({ kind: "abort" } satisfies ChunkMessage);
+      Atomics.store(this.ctl, CTL_POSTED, ++this.posted);
+      Atomics.notify(this.ctl, CTL_POSTED);
+      await this.result;
     }
-    await rm(this.tmpDir, { recursive: true, force: true });
+    await this.dispose();
   }
 
-  private dispose(): void {
-    this.buffer = [];
-    this.copying = [];
-    this.conn.closeSync();
-    this.instance.closeSync();
+  private async dispose(): Promise<void> {
+    this.pending = [];
+    this.port.close();
+    await this.worker.terminate();
+    await rm(this.tmp, { force: true });
   }
 }

@@ -9,8 +9,7 @@
 import * as Plot from "npm:@observablehq/plot";
 import { brushX } from "d3-brush";
 import { select } from "d3-selection";
-import { type LinkGraphElement, type LinkGraphInput, linkGraph } from "./linkgraph.js";
-import { scatter3d, scatter3dToSvg } from "./scatter3d.js";
+import type { LinkGraphInput } from "./linkgraph.js";
 
 export interface FigureData {
   id: string;
@@ -75,7 +74,7 @@ if (typeof document !== "undefined" && !document.getElementById("c14-style")) {
 
 // ------------------------------------------------------------------ small DOM helpers
 
-function el<K extends keyof HTMLElementTagNameMap>(
+export function el<K extends keyof HTMLElementTagNameMap>(
   tag: K,
   attrs: Record<string, string> = {},
   ...children: (Node | string | null | undefined)[]
@@ -98,7 +97,7 @@ export function figure(data: PageData, id: string): FigureData {
 }
 
 /** Records that a figure is on screen (for the load-time test). */
-function drawn(fig: FigureData, node: HTMLElement, marks: number): HTMLElement {
+export function drawn(fig: FigureData, node: HTMLElement, marks: number): HTMLElement {
   node.dataset.figure = fig.id;
   node.dataset.marks = String(marks);
   node.classList.add("c14-figure");
@@ -147,7 +146,8 @@ function toRows(table: Iterable<unknown>): Row[] {
   });
 }
 
-function cellText(v: unknown): string {
+function cellText(v: unknown, column = ""): string {
+  if (typeof v === "number" && /^(minute|hour|day)$/.test(column)) v = new Date(v);
   if (v instanceof Date) return v.toISOString().slice(0, 19).replace("T", " ");
   if (typeof v === "bigint") return String(v);
   return v == null ? "" : String(v);
@@ -174,16 +174,26 @@ export function queryResult(fig: FigureData, table: Iterable<unknown> & { numRow
           "table",
           { class: "c14-table" },
           el("thead", {}, el("tr", {}, ...head.map((h) => el("th", {}, h)))),
-          el("tbody", {}, ...shown.map((r) => el("tr", {}, ...head.map((h) => el("td", {}, cellText(r[h])))))),
+          el("tbody", {}, ...shown.map((r) => el("tr", {}, ...head.map((h) => el("td", {}, cellText(r[h], h)))))),
         )
       : null,
     rows.length > shown.length ? el("p", { class: "c14-note" }, `first ${shown.length} of ${fmt(rows.length)} rows`) : null,
   );
 }
 
-/** Placeholder while DuckDB-wasm loads. */
-export function queryPending(): HTMLElement {
-  return el("p", { class: "c14-note" }, "DuckDB-wasm is loading the events; the query runs as soon as it is ready…");
+/**
+ * Resolves once `n` figures are drawn (or after `timeout` ms): pages start DuckDB-wasm (tens
+ * of MB of events and a wasm compile) only then, so it never delays the figures.
+ */
+export function afterFigures(n: number, timeout = 8000): Promise<void> {
+  const t0 = performance.now();
+  return new Promise((resolve) => {
+    const check = () => {
+      if (Object.keys(window.__chapter14 ?? {}).length >= n || performance.now() - t0 > timeout) resolve();
+      else setTimeout(check, 50);
+    };
+    check();
+  });
 }
 
 // ------------------------------------------------------------------ exports
@@ -223,7 +233,7 @@ function svgOf(node: Element): string {
   return new XMLSerializer().serializeToString(clone);
 }
 
-async function svgToPng(svg: string, width: number, height: number): Promise<Blob> {
+export async function svgToPng(svg: string, width: number, height: number): Promise<Blob> {
   const img = new Image();
   img.src = URL.createObjectURL(new Blob([svg], { type: "image/svg+xml" }));
   await img.decode();
@@ -255,7 +265,7 @@ export function exportBar(fig: FigureData, o: ExportOptions = {}): HTMLElement {
   return bar;
 }
 
-function plotExports(fig: FigureData, holder: HTMLElement, width: number, height: number): HTMLElement {
+export function plotExports(fig: FigureData, holder: HTMLElement, width: number, height: number): HTMLElement {
   return exportBar(fig, { svg: () => svgOf(holder), png: () => svgToPng(svgOf(holder), width, height) });
 }
 
@@ -328,28 +338,6 @@ export function timeSeries(fig: FigureData, { width, height = 260 }: { width: nu
 
 // ------------------------------------------------------------------ 2D point graphs
 
-/** psad's `X Y:countuniq` point graph: x = psad's address rank, y = the distinct count. */
-export function rankedDots(fig: FigureData, { width, height = 300, yLabel }: { width: number; height?: number; yLabel: string }): HTMLElement {
-  const xName = fig.columns[1] as string;
-  const data = fig.rows.map(([rank, address, n]) => ({ rank: rank as number, address: address as string, n: n as number }));
-  const holder = el("div");
-  holder.append(
-    Plot.plot({
-      width,
-      height,
-      marginLeft: 50,
-      x: { label: `${xName} (psad's address rank: all addresses sorted, numbered from 1)`, grid: false },
-      y: { label: yLabel, grid: true, zero: true },
-      marks: [
-        Plot.dot(data, { x: "rank", y: "n", r: 1.5, fill: "#9400d3", fillOpacity: 0.7 }),
-        Plot.tip(data, Plot.pointer({ x: "rank", y: "n", title: (d: (typeof data)[number]) => `${xName} ${d.address} (rank ${d.rank})\n${yLabel}: ${fmt(d.n)}` })),
-      ],
-    }),
-  );
-  const root = el("div", {}, holder, plotExports(fig, holder, width, height));
-  return drawn(fig, root, data.length);
-}
-
 /** `src dst dp:N` as a 2D point graph of psad's ranks (src × dst); dot area ∝ packets. */
 export function pointPairs(fig: FigureData, { width, height = 360 }: { width: number; height?: number }): HTMLElement {
   const c = (n: string) => fig.columns.indexOf(n);
@@ -377,75 +365,6 @@ export function pointPairs(fig: FigureData, { width, height = 360 }: { width: nu
   );
   const root = el("div", {}, holder, plotExports(fig, holder, width, height));
   return drawn(fig, root, data.length);
-}
-
-// ------------------------------------------------------------------ 3D point graphs
-
-/** A 3D gnuplot-style point graph (scatter3d component) of the figure's rows. */
-export function points3d(
-  fig: FigureData,
-  { width, view, labels }: { width: number; view?: [number, number]; labels: [string, string, string] },
-): HTMLElement {
-  const names = fig.columns;
-  const rows = fig.rows.map((r) => Object.fromEntries(names.map((n, i) => [n, r[i]])) as Row);
-  const three = names.length >= 3 && names[2] !== "packets";
-  const opts = {
-    x: names[0] as string,
-    y: names[1] as string,
-    z: three ? (names[2] as string) : "packets",
-    count: three ? "packets" : undefined,
-    width,
-    view: view ?? ([60, 30] as [number, number]),
-    xLabel: labels[0],
-    yLabel: labels[1],
-    zLabel: labels[2],
-    tooltip: (r: Row) => names.filter((n) => !n.endsWith("_rank")).map((n) => `${n}: ${r[n]}`).join("\n"),
-  };
-  const plot = scatter3d(rows, opts);
-  const root = el("div", {}, plot, exportBar(fig, {}));
-  const svg = () => scatter3dToSvg(rows, { ...opts, view: plot.value.view, mapping: plot.value.mapping });
-  root.replaceChild(
-    exportBar(fig, { svg, png: () => svgToPng(svg(), width, Math.round(Math.min(width * 0.75, 560))) }),
-    root.lastChild as ChildNode,
-  );
-  return drawn(fig, root, rows.length);
-}
-
-// ------------------------------------------------------------------ link graphs
-
-/** The AfterGlow link graph (linkgraph component) with color.nf beside it. */
-export function linkFigure(
-  fig: FigureData,
-  colorNf: string,
-  { width, invalidation }: { width: number; invalidation?: Promise<unknown> },
-): HTMLElement {
-  const side = width > 760 ? 260 : 0;
-  const gw = side ? width - side - 16 : width;
-  const graph = fig.graph as LinkGraphInput;
-  const rows = (fig.psad ?? []).map((l) => l.split(", "));
-  const lg: LinkGraphElement = linkGraph(graph, {
-    width: gw,
-    height: Math.round(Math.min(560, Math.max(380, gw * 0.7))),
-    labels: "inside",
-    rows,
-    invalidation,
-  });
-  const kinds = { source: 0, event: 0, target: 0 } as Record<string, number>;
-  for (const n of graph.nodes) kinds[n.kind] = (kinds[n.kind] ?? 0) + 1;
-  const legend = el(
-    "div",
-    { class: "c14-colornf" },
-    el("span", { class: "c14-label" }, "color.nf (AfterGlow colours; a reconstruction of the book's file)"),
-    el("pre", {}, colorNf),
-    el("p", { class: "c14-note" }, `${fmt(kinds.source)} source nodes (${fig.fields[0]}, ovals) · ${fmt(kinds.event)} event nodes (${fig.fields[1]}, rectangles) · ${fmt(kinds.target)} target nodes (${fig.fields[2]}, circles) · ${fmt(graph.edges.length)} edges`),
-  );
-  const grid = el("div", { class: "c14-linkgrid", style: side ? `display:grid;grid-template-columns:${gw}px ${side}px;gap:16px` : "" }, lg, legend);
-  const root = el("div", { class: "c14-link", "data-sources": String(kinds.source), "data-events": String(kinds.event), "data-targets": String(kinds.target) }, grid);
-  const sources = graph.nodes.filter((n) => n.kind === "source");
-  if (sources.length <= 10) root.dataset.sourceValues = sources.map((n) => n.value.trim()).join(" ");
-  root.dataset.targetValues = graph.nodes.filter((n) => n.kind === "target").map((n) => n.value.trim()).sort().join(" ");
-  root.append(exportBar(fig, { svg: () => lg.toSVG(), png: () => lg.toPNG() }));
-  return drawn(fig, root, fig.rows.length);
 }
 
 /** A list of computed facts as "value (n)" items. */

@@ -352,7 +352,17 @@ export function explorer(db: DuckDb, options: { width?: number; source?: string 
     try {
       const b = state.bucket === "auto" ? bucket : state.bucket;
       const sql = queries(c, state, { pageSize: PAGE, bucket: b, linkMax: 1500, pointMax: 20000 });
-      results = await Promise.all([sql.count, sql.rows, sql.series, sql.points, sql.links].map(q));
+      const timings: Record<string, number> = {};
+      results = await Promise.all(
+        (["count", "rows", "series", "points", "links"] as const).map(async (k) => {
+          const t = performance.now();
+          const r = await q(sql[k]);
+          timings[k] = Math.round(performance.now() - t);
+          return r;
+        }),
+      );
+      root.dataset.sqlMs = String(Math.round(performance.now() - t0));
+      root.dataset.timings = JSON.stringify(timings);
     } catch (e) {
       if (me === seq) showError(e);
       return -1;
@@ -445,6 +455,8 @@ export function explorer(db: DuckDb, options: { width?: number; source?: string 
   for (const i of [fields, regex, neg, where, cols, config]) i.addEventListener("input", onInput);
   for (const i of [modePsad, modeSql, bucketSel, xSel, ySel, zSel, lsSel, leSel, ltSel]) i.addEventListener("change", () => {
     fromInputs();
+    psadBox.style.display = state.mode === "psad" ? "" : "none";
+    sqlBox.style.display = state.mode === "sql" ? "" : "none";
     changed(i !== xSel && i !== ySel && i !== zSel && i !== lsSel && i !== leSel && i !== ltSel && i !== bucketSel);
   });
   addEventListener("hashchange", () => {

@@ -146,6 +146,11 @@ export function localLogPicker(db: DuckDb, onLoaded: (r: LocalLogResult) => void
     status,
   );
   let busy = false;
+  let yearEdited = false;
+  year.addEventListener("input", () => (yearEdited = true));
+  const yearFrom = (f: File) => {
+    if (!yearEdited) year.value = String(new Date(f.lastModified).getFullYear());
+  };
   async function open(file: File) {
     if (busy) return;
     busy = true;
@@ -180,7 +185,7 @@ export function localLogPicker(db: DuckDb, onLoaded: (r: LocalLogResult) => void
   input.addEventListener("change", () => {
     const f = input.files?.[0];
     if (f) {
-      year.value = String(new Date(f.lastModified).getFullYear());
+      yearFrom(f);
       open(f);
     }
   });
@@ -194,7 +199,7 @@ export function localLogPicker(db: DuckDb, onLoaded: (r: LocalLogResult) => void
     zone.style.background = "";
     const f = e.dataTransfer?.files?.[0];
     if (f) {
-      year.value = String(new Date(f.lastModified).getFullYear());
+      yearFrom(f);
       open(f);
     }
   });

@@ -8,8 +8,8 @@
 // labels are drawn on the same canvas from a pure scene (src/lib/plot3d/scene.ts), which
 // scatter3dToSvg writes out as SVG.
 
-import {type Axes, buildAxes, type Mapping} from "../lib/plot3d/axes.js";
-import {type PointIndex, pointIndex} from "../lib/plot3d/pick.js";
+import { type Axes, buildAxes, type Mapping } from "../lib/plot3d/axes.js";
+import { type PointIndex, pointIndex } from "../lib/plot3d/pick.js";
 import {
   axesScene,
   type Frame,
@@ -19,10 +19,10 @@ import {
   projectPoints,
   type Scene,
 } from "../lib/plot3d/scene.js";
-import {dragView, formatView, toView, type View, type ViewSpec} from "../lib/plot3d/view.js";
+import { dragView, formatView, toView, type View, type ViewSpec } from "../lib/plot3d/view.js";
 
-export type {Mapping} from "../lib/plot3d/axes.js";
-export type {ViewSpec} from "../lib/plot3d/view.js";
+export type { Mapping } from "../lib/plot3d/axes.js";
+export type { ViewSpec } from "../lib/plot3d/view.js";
 
 /** A field name, or a function of the row. */
 export type Accessor<T> = string | ((row: T, index: number) => unknown);
@@ -60,13 +60,13 @@ export interface Scatter3dValue<T> {
 const DEFAULT_COLOR = "#9400d3";
 const HIGHLIGHT = "#e8590c";
 const PICK_RADIUS = 8;
-const FONT = {title: "14px sans-serif", label: "13px sans-serif", tick: "12px sans-serif"};
+const FONT = { title: "14px sans-serif", label: "13px sans-serif", tick: "12px sans-serif" };
 
 /** Rows and options resolved into axes and normalized points for one mapping. */
 interface Plot<T> {
   readonly rows: T[];
   readonly mapping: Mapping;
-  readonly columns: {x: unknown[]; y: unknown[]; z?: unknown[]};
+  readonly columns: { x: unknown[]; y: unknown[]; z?: unknown[] };
   readonly counts: Float64Array;
   readonly axes: Axes;
   readonly points: Points;
@@ -85,7 +85,11 @@ function countOf(value: unknown): number {
   return typeof n === "number" && Number.isFinite(n) && n > 0 ? n : 1;
 }
 
-function preparePlot<T>(data: Iterable<T>, options: Scatter3dOptions<T>, mapping: Mapping): Plot<T> {
+function preparePlot<T>(
+  data: Iterable<T>,
+  options: Scatter3dOptions<T>,
+  mapping: Mapping,
+): Plot<T> {
   const rows = Array.from(data);
   const columns = {
     x: column(rows, options.x),
@@ -98,7 +102,7 @@ function preparePlot<T>(data: Iterable<T>, options: Scatter3dOptions<T>, mapping
   const sizes = Float32Array.from(counts, (c) =>
     maxCount > 1 ? 3 + 6 * Math.sqrt((c - 1) / (maxCount - 1)) : 3,
   );
-  return {rows, mapping, columns, counts, axes, points: normalizePoints(axes), sizes};
+  return { rows, mapping, columns, counts, axes, points: normalizePoints(axes), sizes };
 }
 
 function labelsOf<T>(options: Scatter3dOptions<T>) {
@@ -112,9 +116,9 @@ function labelsOf<T>(options: Scatter3dOptions<T>) {
   };
 }
 
-function defaultSize<T>(options: Scatter3dOptions<T>): {width: number; height: number} {
+function defaultSize<T>(options: Scatter3dOptions<T>): { width: number; height: number } {
   const width = options.width ?? 640;
-  return {width, height: options.height ?? Math.round(Math.min(width * 0.75, 560))};
+  return { width, height: options.height ?? Math.round(Math.min(width * 0.75, 560)) };
 }
 
 /** Projected points of one draw, reused between frames to spare the allocator. */
@@ -125,11 +129,19 @@ interface Projected {
 }
 
 function projected(length: number): Projected {
-  return {sx: new Float32Array(length), sy: new Float32Array(length), depth: new Float32Array(length)};
+  return {
+    sx: new Float32Array(length),
+    sy: new Float32Array(length),
+    depth: new Float32Array(length),
+  };
 }
 
-function defaultTooltip<T>(plot: Plot<T>, labels: ReturnType<typeof labelsOf<T>>, i: number): string {
-  const {columns, axes} = plot;
+function defaultTooltip<T>(
+  plot: Plot<T>,
+  labels: ReturnType<typeof labelsOf<T>>,
+  i: number,
+): string {
+  const { columns, axes } = plot;
   // Beside an address, its psad rank: the number the axis shows.
   const line = (label: string, raw: unknown, axis: Axes["x"]) =>
     `${label}: ${String(raw)}${plot.mapping === "rank" && axis.kind === "address" ? ` (${axis.values[i]})` : ""}`;
@@ -175,11 +187,11 @@ function paintScene(
   // gnuplot's point type 1, "+": one path for all points is what keeps 10k points fast.
   ctx.strokeStyle = color;
   ctx.beginPath();
-  const {sx, sy} = p;
+  const { sx, sy } = p;
   for (let i = 0; i < plot.points.length; i++) {
     const x = sx[i];
     const y = sy[i];
-    if (x !== x || y !== y) continue; // a missing value: no point
+    if (Number.isNaN(x + y)) continue; // a missing value: no point
     const r = plot.sizes[i];
     ctx.moveTo(x - r, y);
     ctx.lineTo(x + r, y);
@@ -199,8 +211,11 @@ function escapeXml(text: string): string {
  */
 export function scatter3dToSvg<T>(data: Iterable<T>, options: Scatter3dOptions<T>): string {
   const plot = preparePlot(data, options, options.mapping ?? "rank");
-  const {width, height} = defaultSize(options);
-  const f = frame(width, height, toView(options.view), {is3d: plot.points.is3d, title: options.title});
+  const { width, height } = defaultSize(options);
+  const f = frame(width, height, toView(options.view), {
+    is3d: plot.points.is3d,
+    title: options.title,
+  });
   const scene = axesScene(f, plot.axes, labelsOf(options));
   const p = projected(plot.points.length);
   projectPoints(f, plot.points, p);
@@ -215,14 +230,16 @@ function svgDocument(
   color: string,
 ): string {
   const n = (v: number) => Math.round(v * 100) / 100;
-  const path = scene.lines.map(([x1, y1, x2, y2]) => `M${n(x1)},${n(y1)}L${n(x2)},${n(y2)}`).join("");
+  const path = scene.lines
+    .map(([x1, y1, x2, y2]) => `M${n(x1)},${n(y1)}L${n(x2)},${n(y2)}`)
+    .join("");
   const texts = scene.texts.map((t) => {
-    const baseline = {top: "hanging", middle: "middle", bottom: "auto"}[t.baseline];
+    const baseline = { top: "hanging", middle: "middle", bottom: "auto" }[t.baseline];
     const rotate = t.rotate ? ` transform="rotate(${t.rotate} ${n(t.x)} ${n(t.y)})"` : "";
     return `<text x="${n(t.x)}" y="${n(t.y)}" text-anchor="${t.anchor}" dominant-baseline="${baseline}" style="font:${FONT[t.role]}"${rotate}>${escapeXml(t.text)}</text>`;
   });
-  const order = Array.from({length: plot.points.length}, (_, i) => i)
-    .filter((i) => p.sx[i] === p.sx[i] && p.sy[i] === p.sy[i])
+  const order = Array.from({ length: plot.points.length }, (_, i) => i)
+    .filter((i) => !Number.isNaN(p.sx[i] + p.sy[i]))
     .sort((a, b) => p.depth[a] - p.depth[b]);
   const circles = order.map(
     (i) => `<circle cx="${n(p.sx[i])}" cy="${n(p.sy[i])}" r="${n(plot.sizes[i] * 0.7)}"/>`,
@@ -261,8 +278,8 @@ function button(text: string, title: string, onClick: () => void): HTMLButtonEle
 export function scatter3d<T>(
   data: Iterable<T>,
   options: Scatter3dOptions<T>,
-): HTMLElement & {value: Scatter3dValue<T>} {
-  const {width, height} = defaultSize(options);
+): HTMLElement & { value: Scatter3dValue<T> } {
+  const { width, height } = defaultSize(options);
   const labels = labelsOf(options);
   const color = options.color ?? DEFAULT_COLOR;
   const initialView = toView(options.view);
@@ -308,7 +325,7 @@ export function scatter3d<T>(
 
   function draw(): void {
     frameRequested = false;
-    f = frame(width, height, view, {is3d: plot.points.is3d, title: labels.title});
+    f = frame(width, height, view, { is3d: plot.points.is3d, title: labels.title });
     projectPoints(f, plot.points, p);
     scene = axesScene(f, plot.axes, labels);
     index = undefined;
@@ -349,7 +366,9 @@ export function scatter3d<T>(
       tip.style.display = "none";
       return;
     }
-    tip.textContent = options.tooltip ? options.tooltip(plot.rows[i]) : defaultTooltip(plot, labels, i);
+    tip.textContent = options.tooltip
+      ? options.tooltip(plot.rows[i])
+      : defaultTooltip(plot, labels, i);
     tip.style.display = "block";
     // Beside the pointer, flipped to stay inside the plot.
     const left = x + 14 + tip.offsetWidth > width ? x - 14 - tip.offsetWidth : x + 14;
@@ -359,7 +378,7 @@ export function scatter3d<T>(
   }
 
   function emit(): void {
-    figure.dispatchEvent(new Event("input", {bubbles: true}));
+    figure.dispatchEvent(new Event("input", { bubbles: true }));
   }
 
   function select(i: number): void {
@@ -370,7 +389,7 @@ export function scatter3d<T>(
   }
 
   // Dragging rotates (3D only); a press that barely moves is a click that selects.
-  let drag: {x: number; y: number; view: View; moved: boolean} | undefined;
+  let drag: { x: number; y: number; view: View; moved: boolean } | undefined;
   const local = (event: PointerEvent) => {
     const r = stage.getBoundingClientRect();
     return [event.clientX - r.left, event.clientY - r.top];
@@ -379,7 +398,7 @@ export function scatter3d<T>(
     if (event.button !== 0) return;
     const [x, y] = local(event);
     stage.setPointerCapture(event.pointerId);
-    drag = {x, y, view, moved: false};
+    drag = { x, y, view, moved: false };
   });
   stage.addEventListener("pointermove", (event) => {
     const [x, y] = local(event);
@@ -441,6 +460,8 @@ export function scatter3d<T>(
     choice.addEventListener("change", () => {
       mapping = choice.value as Mapping;
       plot = preparePlot(rows, options, mapping);
+      hovered = -1; // its tooltip and ring belong to the old positions
+      tip.style.display = "none";
       requestDraw();
       emit();
     });
@@ -460,7 +481,7 @@ export function scatter3d<T>(
     }),
     button("SVG", "Download the current view as SVG", () => {
       const svg = svgDocument(f, scene, p, plot as Plot<unknown>, color);
-      download(new Blob([svg], {type: "image/svg+xml"}), "scatter3d.svg");
+      download(new Blob([svg], { type: "image/svg+xml" }), "scatter3d.svg");
     }),
   );
 
@@ -474,5 +495,5 @@ export function scatter3d<T>(
   });
   draw();
   requestDraw(); // again once in the page, where the theme's text colour is known
-  return figure as HTMLElement & {value: Scatter3dValue<T>};
+  return figure as HTMLElement & { value: Scatter3dValue<T> };
 }

@@ -99,8 +99,6 @@ describe("chapter 14 pages in Chromium", { timeout: 15 * 60_000 }, () => {
           const first = Math.min(...times);
           const all = Math.max(...times);
           timings.push({ path, first, all, figures: times.length });
-          assert.ok(first <= FIRST_MS, `first figure after ${Math.round(first)} ms (target ${FIRST_MS})`);
-          assert.ok(all <= ALL_MS, `all figures after ${Math.round(all)} ms (target ${ALL_MS})`);
 
           // one card per figure, each with the figure, its SQL and the live result
           for (const fig of expected) {
@@ -140,6 +138,11 @@ describe("chapter 14 pages in Chromium", { timeout: 15 * 60_000 }, () => {
           for (const f of FIGURES) assert.ok(body.includes(f.title), `index lists ${f.id}`);
         }
         assert.deepEqual(w.problems, [], "errors and foreign requests");
+        const t = timings.find((x) => x.path === path);
+        if (t) {
+          assert.ok(t.first <= FIRST_MS, `first figure after ${Math.round(t.first)} ms (target ${FIRST_MS})`);
+          assert.ok(t.all <= ALL_MS, `all figures after ${Math.round(t.all)} ms (target ${ALL_MS})`);
+        }
       } finally {
         await page.close();
         await browser.close();

@@ -63,13 +63,15 @@ export function formatIpv4(n: number): string {
 /** Formats a 128-bit key: IPv4-mapped keys as dotted quads, the rest as compressed IPv6. */
 export function formatAddressKey(key: bigint): string {
   if (key >> 32n === 0xffffn) return formatIpv4(Number(key & 0xffffffffn));
-  const groups = Array.from({length: 8}, (_, i) => Number((key >> BigInt(112 - 16 * i)) & 0xffffn));
+  const groups = Array.from({ length: 8 }, (_, i) =>
+    Number((key >> BigInt(112 - 16 * i)) & 0xffffn),
+  );
   // RFC 5952: compress the longest run (of at least two) of zero groups.
-  let best = {start: -1, length: 1};
+  let best = { start: -1, length: 1 };
   for (let i = 0; i < 8; ) {
     let j = i;
     while (j < 8 && groups[j] === 0) j++;
-    if (j - i > best.length) best = {start: i, length: j - i};
+    if (j - i > best.length) best = { start: i, length: j - i };
     i = j === i ? i + 1 : j;
   }
   const hex = groups.map((g) => g.toString(16));

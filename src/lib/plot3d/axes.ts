@@ -2,8 +2,8 @@
 // one coordinate per row, a domain extended to whole ticks (as gnuplot's autoscale
 // does) and the ticks themselves.
 
-import {nice, tickIncrement, ticks} from "d3";
-import {addressFamily, addressKey, denseRanks, formatAddressKey, formatIpv4} from "./address.js";
+import { nice, tickIncrement, ticks } from "d3";
+import { addressFamily, addressKey, denseRanks, formatAddressKey, formatIpv4 } from "./address.js";
 
 /**
  * How address columns become coordinates. "rank": psad's dense ranks 1..N (x and y
@@ -36,7 +36,7 @@ export interface Axes {
 }
 
 /** About how many ticks each axis gets: gnuplot's density for numbers, fewer for addresses. */
-const TICK_COUNT = {number: 8, address: 4};
+const TICK_COUNT = { number: 8, address: 4 };
 const MAX_NAMED_ORDINALS = 12;
 
 const isMissing = (v: unknown) => v === null || v === undefined || v === "";
@@ -60,7 +60,7 @@ export function axisKind(values: readonly unknown[]): AxisKind {
 }
 
 export function buildAxes(
-  columns: {x: readonly unknown[]; y: readonly unknown[]; z?: readonly unknown[]},
+  columns: { x: readonly unknown[]; y: readonly unknown[]; z?: readonly unknown[] },
   mapping: Mapping,
 ): Axes {
   const xKind = axisKind(columns.x);
@@ -91,12 +91,14 @@ function addressStrings(values: readonly unknown[]): string[] {
 
 function numberAxis(raw: readonly unknown[]): Axis {
   const values = Float64Array.from(raw, (v) => (isMissing(v) ? Number.NaN : numberOf(v)));
-  return {kind: "number", values, ...linearTicks(values, false)};
+  return { kind: "number", values, ...linearTicks(values, false) };
 }
 
 function rankAxis(raw: readonly unknown[], ranks: Map<string, number>): Axis {
-  const values = Float64Array.from(raw, (v) => (typeof v === "string" ? (ranks.get(v) ?? NaN) : NaN));
-  return {kind: "address", values, ...linearTicks(values, true)};
+  const values = Float64Array.from(raw, (v) =>
+    typeof v === "string" ? (ranks.get(v) ?? NaN) : NaN,
+  );
+  return { kind: "address", values, ...linearTicks(values, true) };
 }
 
 function ordinalAxis(raw: readonly unknown[]): Axis {
@@ -110,11 +112,11 @@ function ordinalAxis(raw: readonly unknown[]): Axis {
   const names = [...numbers.keys()];
   if (names.length > MAX_NAMED_ORDINALS) {
     const scale = linearTicks(values, true);
-    const ticks = scale.ticks.map((t) => ({value: t.value, label: names[t.value - 1] ?? ""}));
-    return {kind: "ordinal", values, domain: scale.domain, ticks};
+    const ticks = scale.ticks.map((t) => ({ value: t.value, label: names[t.value - 1] ?? "" }));
+    return { kind: "ordinal", values, domain: scale.domain, ticks };
   }
-  const ticks = names.map((label, i) => ({value: i + 1, label}));
-  return {kind: "ordinal", values, domain: [0, names.length + 1], ticks};
+  const ticks = names.map((label, i) => ({ value: i + 1, label }));
+  return { kind: "ordinal", values, domain: [0, names.length + 1], ticks };
 }
 
 function addressAxis(raw: readonly unknown[]): Axis {
@@ -128,9 +130,12 @@ function addressAxis(raw: readonly unknown[]): Axis {
     // IPv4-only axes use the plain 32-bit integer: the numbers stay exact and small.
     keys.set(s, ipv4Only ? Number(key & 0xffffffffn) : Number(key));
   }
-  const values = Float64Array.from(raw, (v) => (typeof v === "string" ? (keys.get(v) ?? NaN) : NaN));
+  const values = Float64Array.from(raw, (v) =>
+    typeof v === "string" ? (keys.get(v) ?? NaN) : NaN,
+  );
   const format = ipv4Only ? formatIpv4 : (n: number) => formatAddressKey(BigInt(n));
-  return {kind: "address", values, ...addressTicks(extent(values), format)};
+  const last = ipv4Only ? 2 ** 32 - 1 : 2 ** 128 - 1;
+  return { kind: "address", values, ...addressTicks(extent(values), format, last) };
 }
 
 function extent(values: Float64Array): [number, number] {
@@ -151,7 +156,7 @@ function extent(values: Float64Array): [number, number] {
 export function linearTicks(
   values: Float64Array,
   integer: boolean,
-): {domain: [number, number]; ticks: Tick[]} {
+): { domain: [number, number]; ticks: Tick[] } {
   let [lo, hi] = extent(values);
   if (lo === hi) {
     const pad = integer || Number.isInteger(lo) ? 1 : Math.abs(lo) * 0.01 || 1;
@@ -161,9 +166,12 @@ export function linearTicks(
   let tickValues = ticks(lo, hi, TICK_COUNT.number);
   if (integer && tickIncrement(lo, hi, TICK_COUNT.number) < 1) {
     [lo, hi] = [Math.floor(lo), Math.ceil(hi)];
-    tickValues = Array.from({length: hi - lo + 1}, (_, i) => lo + i);
+    tickValues = Array.from({ length: hi - lo + 1 }, (_, i) => lo + i);
   }
-  return {domain: [lo, hi], ticks: tickValues.map((value) => ({value, label: formatNumber(value)}))};
+  return {
+    domain: [lo, hi],
+    ticks: tickValues.map((value) => ({ value, label: formatNumber(value) })),
+  };
 }
 
 function formatNumber(n: number): string {
@@ -172,20 +180,23 @@ function formatNumber(n: number): string {
 
 /**
  * Address ticks on CIDR boundaries: the step is a power of two, so every tick starts a
- * block (11.11.64.0, 11.11.128.0 …) and reads as one.
+ * block (11.11.64.0, 11.11.128.0 …) and reads as one. A block end past the last address
+ * (256.0.0.0) becomes the last address itself.
  */
 export function addressTicks(
   [lo, hi]: [number, number],
   format: (n: number) => string,
-): {domain: [number, number]; ticks: Tick[]} {
+  last: number,
+): { domain: [number, number]; ticks: Tick[] } {
+  if (lo === hi) [lo, hi] = [Math.max(lo - 1, 0), Math.min(hi + 1, last)];
   const span = Math.max(hi - lo, 1);
   const step = 2 ** Math.max(0, Math.ceil(Math.log2(span / TICK_COUNT.address)));
   const start = Math.floor(lo / step) * step;
-  const stop = Math.max(Math.ceil(hi / step) * step, start + step);
-  const count = Math.round((stop - start) / step);
-  const tickList = Array.from({length: count + 1}, (_, i) => {
-    const value = start + i * step;
-    return {value, label: format(value)};
+  const stop = Math.min(Math.max(Math.ceil(hi / step) * step, start + step), last);
+  const count = Math.ceil((stop - start) / step);
+  const tickList = Array.from({ length: count + 1 }, (_, i) => {
+    const value = Math.min(start + i * step, stop);
+    return { value, label: format(value) };
   });
-  return {domain: [start, stop], ticks: tickList};
+  return { domain: [start, stop], ticks: tickList };
 }

@@ -26,7 +26,7 @@ export function pointIndex(
     if (sy[i] < minY) minY = sy[i];
     if (sy[i] > maxY) maxY = sy[i];
   }
-  if (!(minX <= maxX)) return {nearest: () => -1};
+  if (!(minX <= maxX)) return { nearest: () => -1 };
   const columns = Math.floor((maxX - minX) / cell) + 1;
   const rows = Math.floor((maxY - minY) / cell) + 1;
   const cellOf = (i: number) =>
@@ -34,11 +34,12 @@ export function pointIndex(
 
   // Counting sort of point indices by cell: start[c]..start[c+1] are cell c's points.
   const start = new Int32Array(columns * rows + 1);
-  for (let i = 0; i < length; i++) if (sx[i] === sx[i] && sy[i] === sy[i]) start[cellOf(i) + 1]++;
+  const placed = (i: number) => !Number.isNaN(sx[i] + sy[i]); // missing values have no point
+  for (let i = 0; i < length; i++) if (placed(i)) start[cellOf(i) + 1]++;
   for (let c = 0; c < columns * rows; c++) start[c + 1] += start[c];
   const fill = start.slice(0, -1);
   const items = new Int32Array(start[columns * rows]);
-  for (let i = 0; i < length; i++) if (sx[i] === sx[i] && sy[i] === sy[i]) items[fill[cellOf(i)]++] = i;
+  for (let i = 0; i < length; i++) if (placed(i)) items[fill[cellOf(i)]++] = i;
 
   return {
     nearest(x, y) {

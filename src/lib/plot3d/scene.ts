@@ -2,8 +2,8 @@
 // of a gnuplot splot (or, without z, of a plain 2D plot), as lines and texts that a
 // canvas or an SVG writer can draw alike.
 
-import type {Axes, Axis} from "./axes.js";
-import {apply, type Projection, projection, type View} from "./view.js";
+import type { Axes, Axis } from "./axes.js";
+import { apply, type Projection, projection, type View } from "./view.js";
 
 /** gnuplot's `set ticslevel 0.5`: the base plane sits half the z range below its minimum. */
 const TICSLEVEL = 0.5;
@@ -28,7 +28,7 @@ export function normalizePoints(axes: Axes): Points {
   const x = normalize(axes.x, 0);
   const y = normalize(axes.y, 0);
   const z = axes.z ? normalize(axes.z, TICSLEVEL) : new Float32Array(length);
-  return {length, x, y, z, is3d: axes.z !== undefined};
+  return { length, x, y, z, is3d: axes.z !== undefined };
 }
 
 function normalize(axis: Axis, floorLevel: number): Float32Array {
@@ -54,14 +54,14 @@ export interface Frame {
   readonly is3d: boolean;
 }
 
-const MARGIN_2D = {top: 20, right: 20, bottom: 50, left: 70};
+const MARGIN_2D = { top: 20, right: 20, bottom: 50, left: 70 };
 const TITLE_HEIGHT = 28;
 
 export function frame(
   width: number,
   height: number,
   view: View,
-  options: {is3d: boolean; title?: string},
+  options: { is3d: boolean; title?: string },
 ): Frame {
   const top = options.title ? TITLE_HEIGHT : 0;
   if (!options.is3d) {
@@ -72,7 +72,7 @@ export function frame(
     return {
       width,
       height,
-      projection: {x: [0.5, 0, 0], y: [0, 0.5, 0], depth: [0, 0, 1]},
+      projection: { x: [0.5, 0, 0], y: [0, 0.5, 0], depth: [0, 0, 1] },
       cx: m.left + w / 2,
       cy: top + m.top + h / 2,
       kx: w,
@@ -103,9 +103,9 @@ export function toScreen(f: Frame, x: number, y: number, z: number): [number, nu
 export function projectPoints(
   f: Frame,
   points: Points,
-  out: {sx: Float32Array; sy: Float32Array; depth: Float32Array},
+  out: { sx: Float32Array; sy: Float32Array; depth: Float32Array },
 ): void {
-  const {x: px, y: py, depth: pd} = f.projection;
+  const { x: px, y: py, depth: pd } = f.projection;
   const [ax, bx, cxz] = [f.kx * px[0], f.kx * px[1], f.kx * px[2]];
   const [ay, by, cyz] = [-f.ky * py[0], -f.ky * py[1], -f.ky * py[2]];
   for (let i = 0; i < points.length; i++) {
@@ -145,13 +145,22 @@ export interface Labels {
 }
 
 export function axesScene(f: Frame, axes: Axes, labels: Labels): Scene {
-  const scene: Scene = {lines: [], texts: []};
+  const scene: Scene = { lines: [], texts: [] };
   if (labels.title) {
     scene.texts.push(text(f.width / 2, 8, labels.title, "middle", "top", "title"));
   }
   if (f.is3d && axes.z) box3d(scene, f, axes, labels, axes.z);
   else box2d(scene, f, axes, labels);
-  return scene;
+  return { lines: scene.lines, texts: scene.texts.map((t) => keepInside(t, f.width)) };
+}
+
+/** Shifts unrotated text that would run off the left or right edge (width estimated). */
+function keepInside(t: Text, width: number): Text {
+  if (t.rotate) return t;
+  const w = t.text.length * CHAR_WIDTH;
+  const left = t.x - (t.anchor === "start" ? 0 : t.anchor === "middle" ? w / 2 : w);
+  const shift = left < 2 ? 2 - left : left + w > width - 2 ? width - 2 - (left + w) : 0;
+  return shift ? { ...t, x: t.x + shift } : t;
 }
 
 function text(
@@ -163,11 +172,11 @@ function text(
   role: Text["role"],
   rotate?: number,
 ): Text {
-  return {x, y, text: content, anchor, baseline, role, ...(rotate ? {rotate} : {})};
+  return { x, y, text: content, anchor, baseline, role, ...(rotate ? { rotate } : {}) };
 }
 
 /** Anchor and baseline for text placed from a point in screen direction (ux, uy). */
-function alignAway(ux: number, uy: number): {anchor: Anchor; baseline: Baseline} {
+function alignAway(ux: number, uy: number): { anchor: Anchor; baseline: Baseline } {
   return {
     anchor: ux > 0.35 ? "start" : ux < -0.35 ? "end" : "middle",
     baseline: uy > 0.35 ? "top" : uy < -0.35 ? "bottom" : "middle",
@@ -205,7 +214,8 @@ function box2d(scene: Scene, f: Frame, axes: Axes, labels: Labels): void {
   }
 }
 
-const widestLabel = (axis: Axis) => CHAR_WIDTH * Math.max(0, ...axis.ticks.map((t) => t.label.length));
+const widestLabel = (axis: Axis) =>
+  CHAR_WIDTH * Math.max(0, ...axis.ticks.map((t) => t.label.length));
 
 function box3d(scene: Scene, f: Frame, axes: Axes, labels: Labels, zAxis: Axis): void {
   const depth = (x: number, y: number, z: number) => apply(f.projection.depth, x, y, z);
@@ -235,21 +245,50 @@ function box3d(scene: Scene, f: Frame, axes: Axes, labels: Labels, zAxis: Axis):
   edgeTicks(scene, f, axes.y, labels.y, (t, across) => [across * yEdge, t, -1]);
 
   // The z axis stands at the leftmost corner of the base, from the floor to the top.
-  const [cx, cy] = corners.reduce((a, b) => (at(b[0], b[1], -1)[0] < at(a[0], a[1], -1)[0] ? b : a));
+  const [cx, cy] = corners.reduce((a, b) =>
+    at(b[0], b[1], -1)[0] < at(a[0], a[1], -1)[0] ? b : a,
+  );
   const [bottomX, bottomY] = at(cx, cy, -1);
   const [, topY] = at(cx, cy, 1);
-  if (Math.abs(topY - bottomY) < 10) return; // looking down the z axis: no room for it
+  if (Math.abs(topY - bottomY) < MIN_AXIS_LENGTH) return; // looking down the z axis
   line([cx, cy, -1], [cx, cy, 1]);
-  for (const t of zAxis.ticks) {
+  const stride = labelStride(
+    zAxis,
+    (value) => at(cx, cy, normalized(zAxis, value, TICSLEVEL)),
+    MIN_LABEL_SPACING,
+  );
+  zAxis.ticks.forEach((t, i) => {
     const [x, y] = at(cx, cy, normalized(zAxis, t.value, TICSLEVEL));
     scene.lines.push([x, y, x + 6, y]);
-    scene.texts.push(text(x - TICK_LABEL_GAP, y, t.label, "end", "middle", "tick"));
-  }
+    if (i % stride === 0)
+      scene.texts.push(text(x - TICK_LABEL_GAP, y, t.label, "end", "middle", "tick"));
+  });
   if (labels.z) {
     const x = bottomX - TICK_LABEL_GAP - widestLabel(zAxis) - 12;
     const [, y] = at(cx, cy, normalized(zAxis, zAxis.domain[1], TICSLEVEL) - 0.25);
-    scene.texts.push(text(x, y, labels.z, "end", "middle", "label"));
+    // No room on the left: above the axis instead, clear of the tick labels.
+    const label =
+      x - labels.z.length * CHAR_WIDTH < 2
+        ? text(bottomX, Math.min(topY, bottomY) - 14, labels.z, "middle", "bottom", "label")
+        : text(x, y, labels.z, "end", "middle", "label");
+    scene.texts.push(label);
   }
+}
+
+/** An axis shorter than this on screen (seen end-on) gets no ticks or labels. */
+const MIN_AXIS_LENGTH = 24;
+const MIN_LABEL_SPACING = 14;
+
+/** Label every n-th tick so that labels stay apart when the axis is foreshortened. */
+function labelStride(
+  axis: Axis,
+  screen: (value: number) => [number, number],
+  minSpacing: number,
+): number {
+  if (axis.ticks.length < 2) return 1;
+  const [x1, y1] = screen(axis.ticks[0].value);
+  const [x2, y2] = screen(axis.ticks[1].value);
+  return Math.max(1, Math.ceil(minSpacing / Math.max(Math.hypot(x2 - x1, y2 - y1), 1e-6)));
 }
 
 /**
@@ -272,7 +311,17 @@ function edgeTicks(
   const length = Math.hypot(mx - ox, my - oy);
   const [ux, uy] = length > 1e-6 ? [(mx - ox) / length, (my - oy) / length] : [0, 1];
   const align = alignAway(ux, uy);
-  for (const t of axis.ticks) {
+  const [sx, sy] = at(point(-1, 1));
+  const [ex, ey] = at(point(1, 1));
+  if (Math.hypot(ex - sx, ey - sy) < MIN_AXIS_LENGTH) return; // seen end-on
+  // Labels side by side along a level edge need their width; stacked ones, their height.
+  const level = Math.abs(ex - sx) / Math.hypot(ex - sx, ey - sy);
+  const stride = labelStride(
+    axis,
+    (value) => at(point(normalized(axis, value, 0), 1)),
+    MIN_LABEL_SPACING + level * (widestLabel(axis) + 4),
+  );
+  axis.ticks.forEach((t, i) => {
     const n = normalized(axis, t.value, 0);
     for (const across of [1, -1]) {
       const p = point(n, across);
@@ -280,13 +329,18 @@ function edgeTicks(
       const [x2, y2] = at(inward(p, point(n, -across)));
       scene.lines.push([x1, y1, x2, y2]);
     }
+    if (i % stride) return;
     const [x, y] = at(point(n, 1));
     const gap = TICK_LABEL_GAP;
-    scene.texts.push(text(x + ux * gap, y + uy * gap, t.label, align.anchor, align.baseline, "tick"));
-  }
+    scene.texts.push(
+      text(x + ux * gap, y + uy * gap, t.label, align.anchor, align.baseline, "tick"),
+    );
+  });
   if (label) {
     // Beyond the tick labels: further where they run sideways (wide) than up or down.
     const gap = TICK_LABEL_GAP + AXIS_LABEL_GAP * (0.6 + Math.abs(ux) * (widestLabel(axis) / 40));
-    scene.texts.push(text(mx + ux * gap, my + uy * gap, label, align.anchor, align.baseline, "label"));
+    scene.texts.push(
+      text(mx + ux * gap, my + uy * gap, label, align.anchor, align.baseline, "label"),
+    );
   }
 }

@@ -18,7 +18,7 @@ export interface View {
 /** `[rot_x, rot_z, scale?, scale_z?]`, as in `set view 71,63`. */
 export type ViewSpec = readonly [number, number, number?, number?];
 
-export const DEFAULT_VIEW: View = {rotX: 60, rotZ: 30, scale: 1, scaleZ: 1};
+export const DEFAULT_VIEW: View = { rotX: 60, rotZ: 30, scale: 1, scaleZ: 1 };
 
 /** A View from gnuplot's arguments, clamped and wrapped the way gnuplot does. */
 export function toView(spec: ViewSpec | undefined): View {

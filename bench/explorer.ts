@@ -1,0 +1,50 @@
+// Explorer latency in Chromium on the built site: for a series of filters, the time from the
+// input change to every figure replaced (table, time series, point graph, link graph), and
+// how much of it is DuckDB-wasm SQL. Needs `npm run build`.
+//
+//   node --import tsx bench/explorer.ts [ROUNDS]
+import { launch, serveDist, settled } from "../test/browser/harness.js";
+
+type Win = { __explorer: { updated: Promise<number>; dataset: DOMStringMap } };
+const FILTERS: [string, string, string][] = [
+  ["psad", "src:11.11.0.0/16 dst:not11.11.0.0/16 dp", "SYN URGP="],
+  ["psad", "src dst dp:3306", ""],
+  ["psad", "src dst ip_len:92", "PROTO=ICMP.*TYPE=8"],
+  ["psad", "src:not11.11.0.0/16 dst dp", ""],
+  ["psad", "src dst dp:1434", "PROTO=UDP"],
+  ["sql", "proto = 'TCP' AND syn AND NOT ack", ""],
+];
+const rounds = Number(process.argv[2] ?? 3);
+const site = await serveDist();
+const browser = await launch();
+try {
+  const page = await browser.context.newPage();
+  page.on("pageerror", (e) => console.error(`page error: ${e.message}`));
+  page.on("console", (m) => m.type() === "error" && console.error(`console: ${m.text()}`));
+  const t0 = Date.now();
+  await page.goto(`${site.origin}/explorer`, { waitUntil: "domcontentloaded", timeout: 120_000 });
+  await settled(page, 120_000);
+  await page.waitForFunction(() => (window as unknown as Win).__explorer !== undefined, undefined, { timeout: 120_000 });
+  await page.evaluate(() => (window as unknown as Win).__explorer.updated);
+  console.log(`page ready (data loaded, first view drawn): ${Date.now() - t0} ms`);
+  const all: number[] = [];
+  for (let r = 0; r < rounds; r++) {
+    for (const [mode, text, regex] of FILTERS) {
+      const res = await page.evaluate(
+        async ({ mode, text, regex }) => {
+          const ex = (window as unknown as Win & { __explorer: { apply(v: object): Promise<number> } }).__explorer;
+          const ms = await ex.apply(mode === "psad" ? { mode, fields: text, regex } : { mode, where: text });
+          return { ms, sql: ex.dataset.sqlMs, timings: ex.dataset.timings, total: ex.dataset.total };
+        },
+        { mode, text, regex },
+      );
+      all.push(res.ms);
+      console.log(`${mode} ${JSON.stringify(text)}${regex ? ` /${regex}/` : ""}: ${Math.round(res.ms)} ms total, ${res.sql} ms SQL ${res.timings}, ${res.total} rows`);
+    }
+  }
+  all.sort((a, b) => a - b);
+  console.log(`median ${Math.round(all[all.length >> 1] ?? 0)} ms, max ${Math.round(all[all.length - 1] ?? 0)} ms over ${all.length} updates`);
+} finally {
+  await browser.close();
+  await site.close();
+}

