@@ -20,22 +20,36 @@ const datRows = (p: string) => lines(p).filter((l) => l !== "" && !l.startsWith(
 
 describe("chapter 14 figure specs", () => {
   test("14 figures, numbered 14-1 … 14-14, six pages", () => {
-    assert.deepEqual(FIGURES.map((f) => f.id), Array.from({ length: 14 }, (_, i) => `14-${i + 1}`));
+    assert.deepEqual(
+      FIGURES.map((f) => f.id),
+      Array.from({ length: 14 }, (_, i) => `14-${i + 1}`),
+    );
     assert.equal(new Set(FIGURES.map((f) => f.page)).size, 6);
   });
 
   test("shellWords splits quoted arguments", () => {
-    assert.deepEqual(shellWords(`--CSV-fields "src dst" --CSV-regex 'A B' -x`), ["--CSV-fields", "src dst", "--CSV-regex", "A B", "-x"]);
+    assert.deepEqual(shellWords(`--CSV-fields "src dst" --CSV-regex 'A B' -x`), [
+      "--CSV-fields",
+      "src dst",
+      "--CSV-regex",
+      "A B",
+      "-x",
+    ]);
   });
 
   for (const spec of FIGURES) {
     test(`${spec.id}: the SQL's WHERE is the filter compiler's output`, () => {
       const c = compileFigure(spec);
-      const filter = parseFilter(c.args.csvFields ?? "", { regex: c.args.csvRegex, negRegex: c.args.csvNegRegex });
+      const filter = parseFilter(c.args.csvFields ?? "", {
+        regex: c.args.csvRegex,
+        negRegex: c.args.csvNegRegex,
+      });
       const where = c.sql.replace(/\s+/g, " ");
       // every criterion the compiler emits appears verbatim (it is split on top-level ANDs)
       const compiled = toSql(filter);
-      if (compiled !== "TRUE") for (const part of compiled.split(/ AND (?![^(]*\))/)) assert.ok(where.includes(part.replace(/\s+/g, " ")), `${spec.id}: ${part}`);
+      if (compiled !== "TRUE")
+        for (const part of compiled.split(/ AND (?![^(]*\))/))
+          assert.ok(where.includes(part.replace(/\s+/g, " ")), `${spec.id}: ${part}`);
       assert.ok(where.includes(PSAD_DEFAULT_SQL), "psad's ACK/RST drop");
       assert.equal(c.args.gnuplot || c.args.csv, true);
     });
@@ -55,7 +69,10 @@ describe("chapter 14 figure data against psad 2.4.6 and DuckDB", { timeout: 10 *
     assert.deepEqual(f.psad, golden);
     assert.equal(f.psadLines, 141);
     const nodes = (f.graph as { nodes: { kind: string; value: string }[] }).nodes;
-    assert.deepEqual(nodes.filter((n) => n.kind === "source").map((n) => n.value), ["11.11.79.67"]);
+    assert.deepEqual(
+      nodes.filter((n) => n.kind === "source").map((n) => n.value),
+      ["11.11.79.67"],
+    );
     const dsts = new Set(golden.map((l) => l.split(", ")[1]));
     const ports = new Set(golden.map((l) => l.split(", ")[2]));
     assert.equal(nodes.filter((n) => n.kind === "event").length, dsts.size);
@@ -65,7 +82,10 @@ describe("chapter 14 figure data against psad 2.4.6 and DuckDB", { timeout: 10 *
 
   test("figure 14-13: psad's .dat rows", () => {
     const f = fig("14-13");
-    assert.deepEqual(f.psad?.map((l) => l.trimEnd()), datRows("chapter14/fig14-13.dat").map((l) => l.trimEnd()));
+    assert.deepEqual(
+      f.psad?.map((l) => l.trimEnd()),
+      datRows("chapter14/fig14-13.dat").map((l) => l.trimEnd()),
+    );
   });
 
   test("figure 14-12: psad's rows (psad prints 299 for --CSV-max 300; fwglow keeps 300)", () => {
@@ -79,14 +99,22 @@ describe("chapter 14 figure data against psad 2.4.6 and DuckDB", { timeout: 10 *
   // psad guessed the year 2025, so epochs are compared by their spacing; its last row is
   // labelled 990 s later than the bucket grid (a psad quirk the engine does not copy).
   test("figure 14-11: psad's hourly counts and bucket spacing", () => {
-    const golden = datRows("chapter14/fig14-11.dat").map((l) => l.split(/,\s*/).map((v) => Number.parseInt(v, 10)));
+    const golden = datRows("chapter14/fig14-11.dat").map((l) =>
+      l.split(/,\s*/).map((v) => Number.parseInt(v, 10)),
+    );
     const f = fig("14-11");
     assert.equal(f.rows.length, golden.length);
-    assert.deepEqual(f.rows.map((r) => r[1]), golden.map((r) => r[1]));
+    assert.deepEqual(
+      f.rows.map((r) => r[1]),
+      golden.map((r) => r[1]),
+    );
     const t0 = f.rows[0]?.[0] as number;
     const g0 = golden[0]?.[0] as number;
     const n = golden.length - 1;
-    assert.deepEqual(f.rows.slice(0, n).map((r) => (r[0] as number) - t0), golden.slice(0, n).map((r) => (r[0] as number) - g0));
+    assert.deepEqual(
+      f.rows.slice(0, n).map((r) => (r[0] as number) - t0),
+      golden.slice(0, n).map((r) => (r[0] as number) - g0),
+    );
     assert.equal(new Date(t0 * 1000).getUTCFullYear(), 2005);
   });
 
@@ -94,7 +122,9 @@ describe("chapter 14 figure data against psad 2.4.6 and DuckDB", { timeout: 10 *
     const pq = await defaultParquet();
     const db = await DuckDBInstance.create(":memory:");
     const conn = await db.connect();
-    await conn.run(`CREATE VIEW events AS SELECT * FROM read_parquet('${pq.replaceAll("'", "''")}')`);
+    await conn.run(
+      `CREATE VIEW events AS SELECT * FROM read_parquet('${pq.replaceAll("'", "''")}')`,
+    );
     for (const f of all.figures) {
       const r = await conn.runAndReadAll(f.sql);
       assert.equal(r.currentRowCount, f.rows.length, `${f.id}: SQL rows vs figure marks`);

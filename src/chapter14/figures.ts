@@ -5,7 +5,15 @@
 // time by the psad engine (src/lib/psad) and the graph model (src/lib/graph).
 // Isomorphic: no Node APIs here (the loaders in ./data/ do the I/O).
 
-import { FIELDS, type Filter, countInterval, countIsUniq, parseFilter, sqlText, toSql } from "../lib/filter/index.js";
+import {
+  countInterval,
+  countIsUniq,
+  FIELDS,
+  type Filter,
+  parseFilter,
+  sqlText,
+  toSql,
+} from "../lib/filter/index.js";
 import { type PsadArgs, parsePsadArgs } from "../lib/psad/options.js";
 
 export type PageId = "spikes" | "scans" | "sweeps" | "slammer" | "nachi" | "compromise";
@@ -32,7 +40,8 @@ export const FIGURES: readonly FigureSpec[] = [
     id: "14-1",
     page: "spikes",
     title: "Traffic spike: packets to ports per minute",
-    question: "When did the honeynet see bursts of packets? Every logged packet psad keeps, counted per minute.",
+    question:
+      "When did the honeynet see bursts of packets? Every logged packet psad keeps, counted per minute.",
     command: `--gnuplot --CSV-fields "timestamp dp:countmin" --gnuplot-graph lines`,
     reconstructed: true,
     kind: "timeseries",
@@ -41,7 +50,8 @@ export const FIGURES: readonly FigureSpec[] = [
     id: "14-2",
     page: "spikes",
     title: "Traffic spike: SYN packets to ports per hour",
-    question: "Were the spikes connection attempts? Only TCP SYN packets (`SYN URGP=` in the line), counted per hour.",
+    question:
+      "Were the spikes connection attempts? Only TCP SYN packets (`SYN URGP=` in the line), counted per hour.",
     command: `--gnuplot --CSV-fields "timestamp dp:counthour" --CSV-regex "SYN URGP="`,
     reconstructed: false,
     kind: "timeseries",
@@ -96,7 +106,8 @@ export const FIGURES: readonly FigureSpec[] = [
     id: "14-8",
     page: "sweeps",
     title: "Link graph of the MySQL port sweep",
-    question: "The same sweep as a link graph: sources fan out to the addresses they probed on 3306.",
+    question:
+      "The same sweep as a link graph: sources fan out to the addresses they probed on 3306.",
     command: `--CSV --CSV-fields "src dst dp:3306"`,
     pipe: "afterglow.pl -c color.nf | neato",
     reconstructed: true,
@@ -124,7 +135,8 @@ export const FIGURES: readonly FigureSpec[] = [
     id: "14-11",
     page: "nachi",
     title: "Nachi worm traffic by the hour",
-    question: "How much Nachi traffic — 92-byte ICMP echo requests from outside — arrived, hour by hour?",
+    question:
+      "How much Nachi traffic — 92-byte ICMP echo requests from outside — arrived, hour by hour?",
     command: `--gnuplot --CSV-fields "timestamp ip_len:92,counthour" --gnuplot-graph lines --gnuplot-xrange 1140887484:1143867180 --CSV-regex "PROTO=ICMP" --CSV-neg-regex "SRC=11.11."`,
     reconstructed: false,
     kind: "timeseries",
@@ -134,7 +146,8 @@ export const FIGURES: readonly FigureSpec[] = [
     id: "14-12",
     page: "nachi",
     title: "Link graph of Nachi worm 92-byte ICMP packets",
-    question: "Who sent the Nachi pings to whom? External sources as ovals, honeynet targets as rectangles, the length 92 as a small circle.",
+    question:
+      "Who sent the Nachi pings to whom? External sources as ovals, honeynet targets as rectangles, the length 92 as a small circle.",
     command: `--CSV --CSV-fields "src dst ip_len:92" --CSV-max 300 --CSV-regex "PROTO=ICMP.*TYPE=8"`,
     pipe: "perl afterglow.pl -c color.nf | neato -Tpng",
     reconstructed: false,
@@ -145,7 +158,8 @@ export const FIGURES: readonly FigureSpec[] = [
     id: "14-13",
     page: "compromise",
     title: "Compromised honeynet system: point graph of outbound connections",
-    question: "Which honeynet systems opened connections (SYNs) to the outside, to whom and on which ports?",
+    question:
+      "Which honeynet systems opened connections (SYNs) to the outside, to whom and on which ports?",
     command: `--gnuplot --CSV-fields "src:11.11.0.0/16 dst:not11.11.0.0/16 dp" --CSV-regex "SYN URGP=" --gnuplot-graph points --gnuplot-file-prefix fig14-13 --gnuplot-view 71,63`,
     reconstructed: false,
     kind: "points3d",
@@ -205,7 +219,10 @@ const indent = (s: string, n: number) => s.replace(/\n/g, `\n${" ".repeat(n)}`);
 function whereClause(filter: Filter): string {
   const compiled = toSql(filter);
   const parts = compiled === "TRUE" ? [] : splitAnd(compiled);
-  return ["WHERE " + PSAD_DEFAULT_SQL + "  -- psad drops TCP ACK/RST packets", ...parts.map((p) => `  AND ${p}`)].join("\n");
+  return [
+    "WHERE " + PSAD_DEFAULT_SQL + "  -- psad drops TCP ACK/RST packets",
+    ...parts.map((p) => `  AND ${p}`),
+  ].join("\n");
 }
 
 /** Splits the compiler's top-level ` AND ` joins (not those inside parentheses or strings). */
@@ -249,7 +266,9 @@ export function figureSql(spec: FigureSpec, filter: Filter, args: PsadArgs): str
     const counted = filter.fields[count.index] as Filter["fields"][number];
     const uniq = countIsUniq(count.mode);
     const valueCol = uniq ? `,\n         ${sqlText(counted.field)} AS v` : "";
-    const agg = uniq ? `count(DISTINCT v)::INTEGER AS ${counted.name}s` : "count(*)::INTEGER AS packets";
+    const agg = uniq
+      ? `count(DISTINCT v)::INTEGER AS ${counted.name}s`
+      : "count(*)::INTEGER AS packets";
     return `-- psad's ${count.mode}: ${iv}-second buckets anchored at the first matching line
 WITH matched AS (
   SELECT line, epoch(ts) AS t${valueCol}
@@ -315,8 +334,17 @@ ORDER BY packets DESC, ${names.join(", ")}`;
 /** Parses a figure's psad command and compiles its filter and SQL. */
 export function compileFigure(spec: FigureSpec): CompiledFigure {
   const args = parsePsadArgs(shellWords(spec.command));
-  const filter = parseFilter(args.csvFields ?? "", { regex: args.csvRegex, negRegex: args.csvNegRegex });
-  return { spec, args, filter, names: filter.fields.map((f) => f.name), sql: figureSql(spec, filter, args) };
+  const filter = parseFilter(args.csvFields ?? "", {
+    regex: args.csvRegex,
+    negRegex: args.csvNegRegex,
+  });
+  return {
+    spec,
+    args,
+    filter,
+    names: filter.fields.map((f) => f.name),
+    sql: figureSql(spec, filter, args),
+  };
 }
 
 /** The full command line as the book writes it. */

@@ -70,21 +70,26 @@ function nextChunk(): ChunkMessage {
 function fill(chunk: duckdb.DataChunk, m: RowsMessage): void {
   const n = m.n;
   const nulls = new Uint8Array(m.num, LAYOUT.nullsOffset, COLUMNS.length);
+  const text = new Uint8Array(m.text);
+  let start = 0; // strings are stored column after column
   for (let c = 0; c < COLUMNS.length; c++) {
     const vector = duckdb.data_chunk_get_vector(chunk, c);
     const col = LAYOUT.columns[c];
     const state = nulls[c];
-    if (state !== ALL_NULL) {
-      if (col.stringIndex >= 0) {
-        const values = m.str;
-        const base = col.stringIndex * n;
+    if (col.stringIndex >= 0) {
+      const ends = new Int32Array(m.num, col.offset, n);
+      if (state !== ALL_NULL) {
+        const valid = new Uint8Array(m.num, col.validity, LAYOUT.validityBytes);
         for (let i = 0; i < n; i++) {
-          const v = values[base + i];
-          if (v !== null) duckdb.vector_assign_string_element(vector, i, v);
+          const end = ends[i];
+          // A null is empty in `text`: skip it (an empty string is not null, assign it).
+          if (state === NO_NULL || valid[i >> 3] & (1 << (i & 7)))
+            duckdb.vector_assign_string_element_len(vector, i, text.subarray(start, end));
+          start = end;
         }
-      } else {
-        duckdb.copy_data_to_vector(vector, 0, m.num, col.offset, n * col.width);
       }
+    } else if (state !== ALL_NULL) {
+      duckdb.copy_data_to_vector(vector, 0, m.num, col.offset, n * col.width);
     }
     duckdb.vector_ensure_validity_writable(vector);
     if (state === NO_NULL)

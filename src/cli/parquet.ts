@@ -74,10 +74,14 @@ export const ALL_NULL = 2;
 export interface RowsMessage {
   kind: "rows";
   n: number;
-  /** Numeric values and validity masks, at the offsets of LAYOUT. */
+  /**
+   * Values and validity masks at the offsets of LAYOUT. A VARCHAR column's values are the
+   * Int32 end offsets of its strings in `text` (a null is empty there); strings are stored
+   * column after column, row after row.
+   */
   num: ArrayBuffer;
-  /** String values, column after column (`n` each, in the order of the VARCHAR columns). */
-  str: (string | null)[];
+  /** UTF-8 bytes of the strings. */
+  text: ArrayBuffer;
 }
 export type ChunkMessage = RowsMessage | { kind: "end" } | { kind: "abort" };
 export type WorkerResult = { ok: true; rows: number } | { ok: false; message: string };
@@ -91,7 +95,7 @@ export interface WorkerData {
 interface ColumnLayout {
   name: keyof FwEvent;
   type: ColumnType;
-  /** Byte width of a numeric value (TIMESTAMP: int64 micros), 0 for strings. */
+  /** Byte width of a value (TIMESTAMP: int64 micros; VARCHAR: an Int32 end offset). */
   width: number;
   /** Byte offsets of the values and the validity mask in `num`. */
   offset: number;
@@ -101,7 +105,7 @@ interface ColumnLayout {
 }
 
 const WIDTH: Record<ColumnType, number> = {
-  VARCHAR: 0,
+  VARCHAR: 4,
   UTINYINT: 1,
   BOOLEAN: 1,
   USMALLINT: 2,
@@ -122,7 +126,8 @@ function layout() {
     at += width * VECTOR_SIZE;
     const validity = at;
     at += validityBytes;
-    return { name, type, width, offset, validity, stringIndex: width ? -1 : strings++ };
+    const stringIndex = type === "VARCHAR" ? strings++ : -1;
+    return { name, type, width, offset, validity, stringIndex };
   });
   return { columns, validityBytes, strings, nullsOffset: at, bytes: at + columns.length };
 }
@@ -131,26 +136,46 @@ export const LAYOUT = layout();
 
 // ---- Packing events into a chunk (main thread) ----
 
+/** Grows by doubling; one per writer, its used part copied into each chunk's `text`. */
+let textBuffer = Buffer.allocUnsafe(1 << 20);
+
 /** Packs `events` (at most VECTOR_SIZE) into one chunk message. */
 function pack(events: readonly FwEvent[]): RowsMessage {
   const n = events.length;
   const num = new ArrayBuffer(LAYOUT.bytes);
   const bytes = new Uint8Array(num);
-  const str: (string | null)[] = new Array(LAYOUT.strings * n);
+  let text = textBuffer;
+  let end = 0;
   for (let c = 0; c < LAYOUT.columns.length; c++) {
     const col = LAYOUT.columns[c];
     const name = col.name;
     let nulls = 0;
     const valid = col.validity;
     if (col.stringIndex >= 0) {
-      const base = col.stringIndex * n;
+      const ends = new Int32Array(num, col.offset, n);
       for (let i = 0; i < n; i++) {
         const v = events[i][name] as string | null;
-        str[base + i] = v;
         if (v === null) {
           bytes[valid + (i >> 3)] |= 1 << (i & 7);
           nulls++;
+        } else {
+          if (end + 3 * v.length > text.length) {
+            const grown = Buffer.allocUnsafe(Math.max(2 * text.length, end + 3 * v.length));
+            text.copy(grown, 0, 0, end);
+            text = textBuffer = grown;
+          }
+          // Short ASCII strings by hand; a native call costs more than the copy.
+          let k = 0;
+          if (v.length <= 16) {
+            for (; k < v.length; k++) {
+              const ch = v.charCodeAt(k);
+              if (ch >= 0x80) break;
+              text[end + k] = ch;
+            }
+          }
+          end += k === v.length ? k : text.write(v, end);
         }
+        ends[i] = end;
       }
     } else if (col.type === "UBIGINT") {
       const a = new BigUint64Array(num, col.offset, n);
@@ -199,7 +224,7 @@ function pack(events: readonly FwEvent[]): RowsMessage {
       for (let k = valid; k < valid + LAYOUT.validityBytes; k++) bytes[k] = ~bytes[k];
     }
   }
-  return { kind: "rows", n, num, str };
+  return { kind: "rows", n, num, text: text.buffer.slice(text.byteOffset, text.byteOffset + end) };
 }
 
 // ---- The writer ----

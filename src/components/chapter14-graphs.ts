@@ -2,9 +2,9 @@
 // point graphs and AfterGlow link graphs), apart from chapter14.ts so the pages with only
 // time series do not load them.
 
+import { drawn, el, exportBar, type FigureData, fmt, svgToPng } from "./chapter14.js";
 import { type LinkGraphElement, type LinkGraphInput, linkGraph } from "./linkgraph.js";
 import { scatter3d, scatter3dToSvg } from "./scatter3d.js";
-import { drawn, el, exportBar, type FigureData, fmt, svgToPng } from "./chapter14.js";
 
 type Row = Record<string, unknown>;
 
@@ -13,9 +13,16 @@ type Row = Record<string, unknown>;
  * address order), y = the distinct count. Drawn on a canvas by the scatter3d component in
  * its 2D mode: tens of thousands of points stay fast, hover shows the address.
  */
-export function rankedDots(fig: FigureData, { width, height = 320, yLabel }: { width: number; height?: number; yLabel: string }): HTMLElement {
+export function rankedDots(
+  fig: FigureData,
+  { width, height = 320, yLabel }: { width: number; height?: number; yLabel: string },
+): HTMLElement {
   const xName = fig.columns[1] as string;
-  const rows = fig.rows.map(([rank, address, n]) => ({ rank: rank as number, address: address as string, n: n as number }));
+  const rows = fig.rows.map(([rank, address, n]) => ({
+    rank: rank as number,
+    address: address as string,
+    n: n as number,
+  }));
   const opts = {
     x: "address",
     y: "n",
@@ -23,11 +30,17 @@ export function rankedDots(fig: FigureData, { width, height = 320, yLabel }: { w
     height,
     xLabel: `${xName} (address)`,
     yLabel,
-    tooltip: (d: (typeof rows)[number]) => `${xName} ${d.address} (psad rank ${d.rank})\n${yLabel}: ${fmt(d.n)}`,
+    tooltip: (d: (typeof rows)[number]) =>
+      `${xName} ${d.address} (psad rank ${d.rank})\n${yLabel}: ${fmt(d.n)}`,
   };
   const plot = scatter3d(rows, opts);
   const svg = () => scatter3dToSvg(rows, { ...opts, mapping: plot.value.mapping });
-  const root = el("div", {}, plot, exportBar(fig, { svg, png: () => svgToPng(svg(), width, height) }));
+  const root = el(
+    "div",
+    {},
+    plot,
+    exportBar(fig, { svg, png: () => svgToPng(svg(), width, height) }),
+  );
   return drawn(fig, root, rows.length);
 }
 
@@ -36,7 +49,11 @@ export function rankedDots(fig: FigureData, { width, height = 320, yLabel }: { w
 /** A 3D gnuplot-style point graph (scatter3d component) of the figure's rows. */
 export function points3d(
   fig: FigureData,
-  { width, view, labels }: { width: number; view?: [number, number]; labels: [string, string, string] },
+  {
+    width,
+    view,
+    labels,
+  }: { width: number; view?: [number, number]; labels: [string, string, string] },
 ): HTMLElement {
   const names = fig.columns;
   const rows = fig.rows.map((r) => Object.fromEntries(names.map((n, i) => [n, r[i]])) as Row);
@@ -51,11 +68,24 @@ export function points3d(
     xLabel: labels[0],
     yLabel: labels[1],
     zLabel: labels[2],
-    tooltip: (r: Row) => names.filter((n) => !n.endsWith("_rank")).map((n) => `${n}: ${r[n]}`).join("\n"),
+    tooltip: (r: Row) =>
+      names
+        .filter((n) => !n.endsWith("_rank"))
+        .map((n) => `${n}: ${r[n]}`)
+        .join("\n"),
   };
   const plot = scatter3d(rows, opts);
-  const svg = () => scatter3dToSvg(rows, { ...opts, view: plot.value.view, mapping: plot.value.mapping });
-  const root = el("div", {}, plot, exportBar(fig, { svg, png: () => svgToPng(svg(), width, Math.round(Math.min(width * 0.75, 560))) }));
+  const svg = () =>
+    scatter3dToSvg(rows, { ...opts, view: plot.value.view, mapping: plot.value.mapping });
+  const root = el(
+    "div",
+    {},
+    plot,
+    exportBar(fig, {
+      svg,
+      png: () => svgToPng(svg(), width, Math.round(Math.min(width * 0.75, 560))),
+    }),
+  );
   return drawn(fig, root, rows.length);
 }
 
@@ -83,16 +113,45 @@ export function linkFigure(
   const legend = el(
     "div",
     { class: "c14-colornf" },
-    el("span", { class: "c14-label" }, "color.nf (AfterGlow colours; a reconstruction of the book's file)"),
+    el(
+      "span",
+      { class: "c14-label" },
+      "color.nf (AfterGlow colours; a reconstruction of the book's file)",
+    ),
     el("pre", {}, colorNf),
-    el("p", { class: "c14-note" }, `${fmt(kinds.source)} source nodes (${fig.fields[0]}, ovals) · ${fmt(kinds.event)} event nodes (${fig.fields[1]}, rectangles) · ${fmt(kinds.target)} target nodes (${fig.fields[2]}, circles) · ${fmt(graph.edges.length)} edges`),
+    el(
+      "p",
+      { class: "c14-note" },
+      `${fmt(kinds.source)} source nodes (${fig.fields[0]}, ovals) · ${fmt(kinds.event)} event nodes (${fig.fields[1]}, rectangles) · ${fmt(kinds.target)} target nodes (${fig.fields[2]}, circles) · ${fmt(graph.edges.length)} edges`,
+    ),
   );
-  const grid = el("div", { class: "c14-linkgrid", style: side ? `display:grid;grid-template-columns:${gw}px ${side}px;gap:16px` : "" }, lg, legend);
-  const root = el("div", { class: "c14-link", "data-sources": String(kinds.source), "data-events": String(kinds.event), "data-targets": String(kinds.target) }, grid);
+  const grid = el(
+    "div",
+    {
+      class: "c14-linkgrid",
+      style: side ? `display:grid;grid-template-columns:${gw}px ${side}px;gap:16px` : "",
+    },
+    lg,
+    legend,
+  );
+  const root = el(
+    "div",
+    {
+      class: "c14-link",
+      "data-sources": String(kinds.source),
+      "data-events": String(kinds.event),
+      "data-targets": String(kinds.target),
+    },
+    grid,
+  );
   const sources = graph.nodes.filter((n) => n.kind === "source");
-  if (sources.length <= 10) root.dataset.sourceValues = sources.map((n) => n.value.trim()).join(" ");
-  root.dataset.targetValues = graph.nodes.filter((n) => n.kind === "target").map((n) => n.value.trim()).sort().join(" ");
+  if (sources.length <= 10)
+    root.dataset.sourceValues = sources.map((n) => n.value.trim()).join(" ");
+  root.dataset.targetValues = graph.nodes
+    .filter((n) => n.kind === "target")
+    .map((n) => n.value.trim())
+    .sort()
+    .join(" ");
   root.append(exportBar(fig, { svg: () => lg.toSVG(), png: () => lg.toPNG() }));
   return drawn(fig, root, fig.rows.length);
 }
-

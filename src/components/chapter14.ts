@@ -81,7 +81,8 @@ export function el<K extends keyof HTMLElementTagNameMap>(
 ): HTMLElementTagNameMap[K] {
   const e = document.createElement(tag);
   for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
-  for (const c of children) if (c != null) e.append(typeof c === "string" ? document.createTextNode(c) : c);
+  for (const c of children)
+    if (c != null) e.append(typeof c === "string" ? document.createTextNode(c) : c);
   return e;
 }
 
@@ -120,7 +121,9 @@ export function figureHeader(fig: FigureData): HTMLElement {
       el(
         "span",
         { class: "c14-label" },
-        fig.reconstructed ? "psad command (reconstructed from the figure — not printed in the book)" : "psad command (as in the book)",
+        fig.reconstructed
+          ? "psad command (reconstructed from the figure — not printed in the book)"
+          : "psad command (as in the book)",
       ),
       el("pre", {}, el("code", {}, fig.command)),
       fig.note ? el("p", { class: "c14-note" }, fig.note) : null,
@@ -133,7 +136,11 @@ export function sqlBlock(fig: FigureData): HTMLElement {
   return el(
     "div",
     { class: "c14-sql" },
-    el("span", { class: "c14-label" }, "The same question in SQL (WHERE compiled from the psad filter; runs live in DuckDB-wasm):"),
+    el(
+      "span",
+      { class: "c14-label" },
+      "The same question in SQL (WHERE compiled from the psad filter; runs live in DuckDB-wasm):",
+    ),
     el("pre", { "data-language": "sql" }, el("code", { class: "language-sql" }, fig.sql)),
   );
 }
@@ -154,7 +161,11 @@ function cellText(v: unknown, column = ""): string {
 }
 
 /** The live query's result: row count (against the figure's marks) and its first rows. */
-export function queryResult(fig: FigureData, table: Iterable<unknown> & { numRows?: number }, ms?: number): HTMLElement {
+export function queryResult(
+  fig: FigureData,
+  table: Iterable<unknown> & { numRows?: number },
+  ms?: number,
+): HTMLElement {
   const rows = toRows(table);
   const marks = fig.rows.length;
   const ok = rows.length === marks;
@@ -162,22 +173,35 @@ export function queryResult(fig: FigureData, table: Iterable<unknown> & { numRow
   const shown = rows.slice(0, 5);
   return el(
     "div",
-    { class: "c14-result", "data-figure": fig.id, "data-rows": String(rows.length), "data-marks": String(marks) },
+    {
+      class: "c14-result",
+      "data-figure": fig.id,
+      "data-rows": String(rows.length),
+      "data-marks": String(marks),
+    },
     el(
       "p",
       { class: ok ? "c14-ok" : "c14-mismatch" },
       `DuckDB-wasm: ${fmt(rows.length)} rows${ms !== undefined ? ` in ${fmt(Math.round(ms))} ms` : ""} — `,
-      ok ? `the figure draws ${fmt(marks)} marks, one per row ✓` : `but the figure draws ${fmt(marks)} marks ✗`,
+      ok
+        ? `the figure draws ${fmt(marks)} marks, one per row ✓`
+        : `but the figure draws ${fmt(marks)} marks ✗`,
     ),
     rows.length
       ? el(
           "table",
           { class: "c14-table" },
           el("thead", {}, el("tr", {}, ...head.map((h) => el("th", {}, h)))),
-          el("tbody", {}, ...shown.map((r) => el("tr", {}, ...head.map((h) => el("td", {}, cellText(r[h], h)))))),
+          el(
+            "tbody",
+            {},
+            ...shown.map((r) => el("tr", {}, ...head.map((h) => el("td", {}, cellText(r[h], h))))),
+          ),
         )
       : null,
-    rows.length > shown.length ? el("p", { class: "c14-note" }, `first ${shown.length} of ${fmt(rows.length)} rows`) : null,
+    rows.length > shown.length
+      ? el("p", { class: "c14-note" }, `first ${shown.length} of ${fmt(rows.length)} rows`)
+      : null,
   );
 }
 
@@ -189,7 +213,8 @@ export function afterFigures(n: number, timeout = 8000): Promise<void> {
   const t0 = performance.now();
   return new Promise((resolve) => {
     const check = () => {
-      if (Object.keys(window.__chapter14 ?? {}).length >= n || performance.now() - t0 > timeout) resolve();
+      if (Object.keys(window.__chapter14 ?? {}).length >= n || performance.now() - t0 > timeout)
+        resolve();
       else setTimeout(check, 50);
     };
     check();
@@ -206,7 +231,11 @@ function download(blob: Blob, name: string): void {
   setTimeout(() => URL.revokeObjectURL(a.href), 1000);
 }
 
-function button(text: string, title: string, onClick: () => void | Promise<void>): HTMLButtonElement {
+function button(
+  text: string,
+  title: string,
+  onClick: () => void | Promise<void>,
+): HTMLButtonElement {
   const b = el("button", { type: "button", title }, text);
   b.addEventListener("click", () => void onClick());
   return b;
@@ -219,7 +248,11 @@ async function figureCsv(fig: FigureData): Promise<string> {
   const { csvLine } = await import("../lib/psad/engine.js");
   if (fig.kind === "linkgraph" && fig.psad) return `${fig.psad.join("\n")}\n`;
   const rows = fig.rows.map((r) =>
-    r.map((v, i) => (fig.columns[i] === "t" ? new Date((v as number) * 1000).toISOString().slice(0, 19).replace("T", " ") : String(v))),
+    r.map((v, i) =>
+      fig.columns[i] === "t"
+        ? new Date((v as number) * 1000).toISOString().slice(0, 19).replace("T", " ")
+        : String(v),
+    ),
   );
   return `${[csvLine(fig.columns.map((c) => (c === "t" ? "timestamp" : c))), ...rows.map(csvLine)].join("\n")}\n`;
 }
@@ -245,7 +278,9 @@ export async function svgToPng(svg: string, width: number, height: number): Prom
   ctx.fillRect(0, 0, canvas.width, canvas.height);
   ctx.drawImage(img, 0, 0, canvas.width, canvas.height);
   URL.revokeObjectURL(img.src);
-  return new Promise((ok, fail) => canvas.toBlob((b) => (b ? ok(b) : fail(new Error("PNG export failed"))), "image/png"));
+  return new Promise((ok, fail) =>
+    canvas.toBlob((b) => (b ? ok(b) : fail(new Error("PNG export failed"))), "image/png"),
+  );
 }
 
 export interface ExportOptions {
@@ -256,17 +291,51 @@ export interface ExportOptions {
 /** CSV (psad format), psad's .dat (gnuplot figures), DOT (link graphs), SVG and PNG. */
 export function exportBar(fig: FigureData, o: ExportOptions = {}): HTMLElement {
   const bar = el("div", { class: "c14-export" }, el("span", { class: "c14-label" }, "Export:"));
-  bar.append(button("CSV", "psad-style CSV (values joined by \", \")", async () => download(new Blob([await figureCsv(fig)], { type: "text/csv" }), `${slug(fig)}.csv`)));
+  bar.append(
+    button("CSV", 'psad-style CSV (values joined by ", ")', async () =>
+      download(new Blob([await figureCsv(fig)], { type: "text/csv" }), `${slug(fig)}.csv`),
+    ),
+  );
   if (fig.kind !== "linkgraph" && fig.psad)
-    bar.append(button(".dat", "psad's gnuplot data file", () => download(new Blob([`${fig.psad?.join("\n")}\n`], { type: "text/plain" }), `${slug(fig)}.dat`)));
-  if (fig.dot) bar.append(button("DOT", "AfterGlow-compatible DOT (toDot)", () => download(new Blob([fig.dot as string], { type: "text/vnd.graphviz" }), `${slug(fig)}.dot`)));
-  if (o.svg) bar.append(button("SVG", "the picture as SVG", () => download(new Blob([o.svg?.() ?? ""], { type: "image/svg+xml" }), `${slug(fig)}.svg`)));
-  if (o.png) bar.append(button("PNG", "the picture as PNG", async () => download(await (o.png as () => Promise<Blob>)(), `${slug(fig)}.png`)));
+    bar.append(
+      button(".dat", "psad's gnuplot data file", () =>
+        download(
+          new Blob([`${fig.psad?.join("\n")}\n`], { type: "text/plain" }),
+          `${slug(fig)}.dat`,
+        ),
+      ),
+    );
+  if (fig.dot)
+    bar.append(
+      button("DOT", "AfterGlow-compatible DOT (toDot)", () =>
+        download(new Blob([fig.dot as string], { type: "text/vnd.graphviz" }), `${slug(fig)}.dot`),
+      ),
+    );
+  if (o.svg)
+    bar.append(
+      button("SVG", "the picture as SVG", () =>
+        download(new Blob([o.svg?.() ?? ""], { type: "image/svg+xml" }), `${slug(fig)}.svg`),
+      ),
+    );
+  if (o.png)
+    bar.append(
+      button("PNG", "the picture as PNG", async () =>
+        download(await (o.png as () => Promise<Blob>)(), `${slug(fig)}.png`),
+      ),
+    );
   return bar;
 }
 
-export function plotExports(fig: FigureData, holder: HTMLElement, width: number, height: number): HTMLElement {
-  return exportBar(fig, { svg: () => svgOf(holder), png: () => svgToPng(svgOf(holder), width, height) });
+export function plotExports(
+  fig: FigureData,
+  holder: HTMLElement,
+  width: number,
+  height: number,
+): HTMLElement {
+  return exportBar(fig, {
+    svg: () => svgOf(holder),
+    png: () => svgToPng(svgOf(holder), width, height),
+  });
 }
 
 // ------------------------------------------------------------------ time series
@@ -278,12 +347,21 @@ const stamp = (d: Date) => d.toISOString().slice(0, 16).replace("T", " ");
  * psad's count per bucket as a line over the real 2005 time axis; hover for the bucket and
  * count, drag to zoom into a period, double-click (or "Reset zoom") to zoom out.
  */
-export function timeSeries(fig: FigureData, { width, height = 260 }: { width: number; height?: number }): HTMLElement {
+export function timeSeries(
+  fig: FigureData,
+  { width, height = 260 }: { width: number; height?: number },
+): HTMLElement {
   const [, yName] = fig.columns;
-  const unit = /countmin/.test(fig.command) ? "minute" : /counthour/.test(fig.command) ? "hour" : "day";
+  const unit = /countmin/.test(fig.command)
+    ? "minute"
+    : /counthour/.test(fig.command)
+      ? "hour"
+      : "day";
   const data = fig.rows.map(([t, n]) => ({ time: dateOf(t as number), value: n as number }));
   const yLabel = `${yName === "distinct" ? "distinct ports" : "packets"} per ${unit}`;
-  const full: [Date, Date] = data.length ? [data[0]!.time, data[data.length - 1]!.time] : [new Date(0), new Date(1)];
+  const full: [Date, Date] = data.length
+    ? [data[0]!.time, data[data.length - 1]!.time]
+    : [new Date(0), new Date(1)];
   const root = el("div", { class: "c14-timeseries" });
   const status = el("span", { class: "c14-note" });
   const reset = button("Reset zoom", "show the whole period", () => render(full));
@@ -303,14 +381,27 @@ export function timeSeries(fig: FigureData, { width, height = 260 }: { width: nu
       y: { grid: true, label: yLabel, zero: true },
       marks: [
         Plot.ruleY([0]),
-        Plot.lineY(inView, { x: "time", y: "value", stroke: "#4269d0", strokeWidth: 1, curve: "linear" }),
+        Plot.lineY(inView, {
+          x: "time",
+          y: "value",
+          stroke: "#4269d0",
+          strokeWidth: 1,
+          curve: "linear",
+        }),
         Plot.tip(
           inView,
-          Plot.pointerX({ x: "time", y: "value", title: (d: { time: Date; value: number }) => `${stamp(d.time)} (${unit} bucket)\n${fmt(d.value)} ${yLabel}` }),
+          Plot.pointerX({
+            x: "time",
+            y: "value",
+            title: (d: { time: Date; value: number }) =>
+              `${stamp(d.time)} (${unit} bucket)\n${fmt(d.value)} ${yLabel}`,
+          }),
         ),
         Plot.dot(inView, Plot.pointerX({ x: "time", y: "value", r: 3, fill: "#4269d0" })),
       ],
-    }) as unknown as SVGSVGElement & { scale: (n: string) => { apply: (v: unknown) => number; invert: (v: number) => unknown } };
+    }) as unknown as SVGSVGElement & {
+      scale: (n: string) => { apply: (v: unknown) => number; invert: (v: number) => unknown };
+    };
     const x = chart.scale("x");
     const brush = brushX()
       .extent([
@@ -323,7 +414,10 @@ export function timeSeries(fig: FigureData, { width, height = 260 }: { width: nu
         if (b.getTime() - a.getTime() < 60_000) return;
         render([a, b]);
       });
-    const g = select(chart as SVGSVGElement).append("g").attr("class", "c14-brush").call(brush);
+    const g = select(chart as SVGSVGElement)
+      .append("g")
+      .attr("class", "c14-brush")
+      .call(brush);
     g.on("dblclick", () => render(full));
     holder.replaceChildren(chart);
     status.textContent = zoomed
@@ -332,14 +426,21 @@ export function timeSeries(fig: FigureData, { width, height = 260 }: { width: nu
     reset.disabled = !zoomed;
   }
   render(full);
-  root.append(holder, el("div", { class: "c14-controls" }, reset, status), plotExports(fig, holder, width, height));
+  root.append(
+    holder,
+    el("div", { class: "c14-controls" }, reset, status),
+    plotExports(fig, holder, width, height),
+  );
   return drawn(fig, root, data.length);
 }
 
 // ------------------------------------------------------------------ 2D point graphs
 
 /** `src dst dp:N` as a 2D point graph of psad's ranks (src × dst); dot area ∝ packets. */
-export function pointPairs(fig: FigureData, { width, height = 360 }: { width: number; height?: number }): HTMLElement {
+export function pointPairs(
+  fig: FigureData,
+  { width, height = 360 }: { width: number; height?: number },
+): HTMLElement {
   const c = (n: string) => fig.columns.indexOf(n);
   const data = fig.rows.map((r) => ({
     src: r[c("src")] as string,
@@ -359,7 +460,14 @@ export function pointPairs(fig: FigureData, { width, height = 360 }: { width: nu
       r: { range: [1.5, 9] },
       marks: [
         Plot.dot(data, { x: "sr", y: "dr", r: "packets", fill: "#9400d3", fillOpacity: 0.6 }),
-        Plot.tip(data, Plot.pointer({ x: "sr", y: "dr", title: (d: (typeof data)[number]) => `${d.src} → ${d.dst}\n${fmt(d.packets)} packets` })),
+        Plot.tip(
+          data,
+          Plot.pointer({
+            x: "sr",
+            y: "dr",
+            title: (d: (typeof data)[number]) => `${d.src} → ${d.dst}\n${fmt(d.packets)} packets`,
+          }),
+        ),
       ],
     }),
   );

@@ -151,7 +151,8 @@ export function queries(c: Compiled, s: ExplorerState, opts: { pageSize: number;
   return {
     count: `SELECT count(*)::INTEGER AS n FROM events WHERE ${w}`,
     rows: `SELECT file, line::INTEGER AS line, raw${cols ? `, ${cols}` : ""} FROM events WHERE ${w} ORDER BY file, line LIMIT ${opts.pageSize} OFFSET ${s.page * opts.pageSize}`,
-    series: `SELECT date_trunc('${opts.bucket}', ts) AS t, count(*)::INTEGER AS n FROM events WHERE ${w} AND ts IS NOT NULL GROUP BY 1 ORDER BY 1`,
+    // Also the count: the sum over every bucket, the NULL-time bucket included.
+    series: `SELECT date_trunc('${opts.bucket}', ts) AS t, count(*)::INTEGER AS n FROM events WHERE ${w} GROUP BY 1 ORDER BY 1`,
     points: `SELECT ${val(x)} AS x, ${val(y)} AS y${z ? `, ${val(z)} AS z` : ""}, count(*)::INTEGER AS count FROM events WHERE ${w} GROUP BY ALL HAVING x IS NOT NULL AND y IS NOT NULL${z ? " AND z IS NOT NULL" : ""} ORDER BY count DESC LIMIT ${opts.pointMax}`,
     links: `SELECT ${sqlText(ls)} AS s${le ? `, ${sqlText(le)} AS e` : ""}, ${sqlText(lt)} AS t, count(*)::INTEGER AS count FROM events WHERE ${w} GROUP BY ALL ORDER BY count DESC, s LIMIT ${opts.linkMax}`,
   };

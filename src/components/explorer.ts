@@ -351,16 +351,17 @@ export function explorer(db: DuckDb, options: { width?: number; source?: string 
     let results: Row[][];
     try {
       const b = state.bucket === "auto" ? bucket : state.bucket;
-      const sql = queries(c, state, { pageSize: PAGE, bucket: b, linkMax: 1500, pointMax: 20000 });
+      const sql = queries(c, state, { pageSize: PAGE, bucket: b, linkMax: 1500, pointMax: 10000 });
       const timings: Record<string, number> = {};
-      results = await Promise.all(
-        (["count", "rows", "series", "points", "links"] as const).map(async (k) => {
-          const t = performance.now();
-          const r = await q(sql[k]);
-          timings[k] = Math.round(performance.now() - t);
-          return r;
-        }),
-      );
+      // One after the other: DuckDB-wasm runs one query at a time anyway, and this way a
+      // newer update can cut in between (stale updates stop early).
+      results = [];
+      for (const k of ["series", "rows", "points", "links"] as const) {
+        if (me !== seq) return -1;
+        const t = performance.now();
+        results.push(await q(sql[k]));
+        timings[k] = Math.round(performance.now() - t);
+      }
       root.dataset.sqlMs = String(Math.round(performance.now() - t0));
       root.dataset.timings = JSON.stringify(timings);
     } catch (e) {
@@ -371,8 +372,9 @@ export function explorer(db: DuckDb, options: { width?: number; source?: string 
     error.style.display = "none";
     for (const i of [fields, regex, neg, where, cols]) i.removeAttribute("aria-invalid");
     notes.textContent = c.notes.join("; ");
-    const [[countRow], rows, series, points, links] = results as [Row[], Row[], Row[], Row[], Row[]];
-    const total = Number(countRow?.n ?? 0);
+    const [allSeries, rows, points, links] = results as [Row[], Row[], Row[], Row[]];
+    const total = allSeries.reduce((a, r) => a + Number(r.n), 0);
+    const series = allSeries.filter((r) => r.t != null);
 
     // Table
     summary.textContent = `${fmt(total)} matching events${total > PAGE ? ` — rows ${fmt(state.page * PAGE + 1)}–${fmt(Math.min(total, (state.page + 1) * PAGE))}` : ""}`;
@@ -405,7 +407,7 @@ export function explorer(db: DuckDb, options: { width?: number; source?: string 
     const pointRows = points.map((r) => ({ ...r, count: Number(r.count) }));
     pointsBox.replaceChildren(
       pointRows.length ? scatter3d(pointRows, pointOptions()) : el("em", {}, "No points (every row lacks one of the axes)."),
-      el("div", { class: "muted", style: "font-size:.85em" }, `${fmt(pointRows.length)} distinct points${pointRows.length >= 20000 ? " (the 20,000 most frequent)" : ""}; point size = log rows.`),
+      el("div", { class: "muted", style: "font-size:.85em" }, `${fmt(pointRows.length)} distinct points${pointRows.length >= 10000 ? " (the 10,000 most frequent)" : ""}; point size = log rows.`),
     );
 
     // Link graph

@@ -32,7 +32,9 @@ const pageId = (path: string) => path.replace(/^\/chapter14\/?/, "") || "index";
 
 /** psad 2.4.6's --CSV output for figure 14-14 (test/fixtures/afterglow/fig14-14.csv). */
 function golden1414() {
-  const lines = readFileSync(join(projectDir, "test/fixtures/afterglow/fig14-14.csv"), "utf-8").trim().split("\n");
+  const lines = readFileSync(join(projectDir, "test/fixtures/afterglow/fig14-14.csv"), "utf-8")
+    .trim()
+    .split("\n");
   const rows = lines.map((l) => l.split(", "));
   return {
     rows: rows.length,
@@ -49,7 +51,10 @@ describe("chapter 14 pages in Chromium", { timeout: 15 * 60_000 }, () => {
   let site: Site;
 
   before(async () => {
-    assert.ok(existsSync(join(distDir, "chapter14", "index.html")), "dist/ is missing the chapter: run `npm run build` first");
+    assert.ok(
+      existsSync(join(distDir, "chapter14", "index.html")),
+      "dist/ is missing the chapter: run `npm run build` first",
+    );
     await mkdir(screenshotDir, { recursive: true });
     site = await serveDist();
   });
@@ -59,12 +64,22 @@ describe("chapter 14 pages in Chromium", { timeout: 15 * 60_000 }, () => {
     if (timings.length) {
       process.stdout.write("\nchapter 14 load times (cold cache):\n");
       for (const t of timings)
-        process.stdout.write(`  ${t.path.padEnd(24)} first figure ${Math.round(t.first)} ms, all ${t.figures} figures ${Math.round(t.all)} ms\n`);
+        process.stdout.write(
+          `  ${t.path.padEnd(24)} first figure ${Math.round(t.first)} ms, all ${t.figures} figures ${Math.round(t.all)} ms\n`,
+        );
     }
   });
 
   test("the config lists the index and six section pages", () => {
-    assert.deepEqual(chapterPages.map(pageId).sort(), ["compromise", "index", "nachi", "scans", "slammer", "spikes", "sweeps"]);
+    assert.deepEqual(chapterPages.map(pageId).sort(), [
+      "compromise",
+      "index",
+      "nachi",
+      "scans",
+      "slammer",
+      "spikes",
+      "sweeps",
+    ]);
   });
 
   for (const path of chapterPages) {
@@ -86,10 +101,17 @@ describe("chapter 14 pages in Chromium", { timeout: 15 * 60_000 }, () => {
         }
         await settled(page, 120_000);
         if (expected.length) {
-          await page.waitForFunction((n) => document.querySelectorAll(".c14-result").length >= n, expected.length, { timeout: 120_000 });
+          await page.waitForFunction(
+            (n) => document.querySelectorAll(".c14-result").length >= n,
+            expected.length,
+            { timeout: 120_000 },
+          );
         }
         await page.waitForTimeout(1500); // let link-graph layouts settle for the screenshot
-        await page.screenshot({ path: join(screenshotDir, `${fileNameFor(path)}.png`), fullPage: true });
+        await page.screenshot({
+          path: join(screenshotDir, `${fileNameFor(path)}.png`),
+          fullPage: true,
+        });
         assert.deepEqual(await errorCells(page), [], "error cells");
 
         if (expected.length) {
@@ -104,18 +126,32 @@ describe("chapter 14 pages in Chromium", { timeout: 15 * 60_000 }, () => {
           for (const fig of expected) {
             const card = page.locator(`.card#fig-${fig}`);
             assert.equal(await card.count(), 1, `card of figure ${fig}`);
-            assert.match((await card.locator("h2").first().textContent()) ?? "", new RegExp(`^Figure ${fig} `));
-            assert.equal(await card.locator("pre[data-language='sql']").count(), 1, `SQL of ${fig}`);
+            assert.match(
+              (await card.locator("h2").first().textContent()) ?? "",
+              new RegExp(`^Figure ${fig} `),
+            );
+            assert.equal(
+              await card.locator("pre[data-language='sql']").count(),
+              1,
+              `SQL of ${fig}`,
+            );
             const marks = await card.locator(".c14-figure").getAttribute("data-marks");
             const rows = await card.locator(".c14-result").getAttribute("data-rows");
             assert.ok(Number(marks) > 0, `${fig}: marks`);
             assert.equal(rows, marks, `${fig}: live query rows = figure marks`);
-            assert.ok((await card.locator(".c14-export button").count()) >= 2, `${fig}: export buttons`);
+            assert.ok(
+              (await card.locator(".c14-export button").count()) >= 2,
+              `${fig}: export buttons`,
+            );
           }
           // Plot figures really draw their marks; canvases are not blank
-          const svgMarks = await page.$$eval(".c14-figure svg [aria-label='dot'] circle, .c14-figure svg [aria-label='line'] path", (e) => e.length);
-          const canvases = await page.$$eval(".c14-figure canvas", (cs) =>
-            cs.filter((c) => (c as HTMLCanvasElement).width > 0).length,
+          const svgMarks = await page.$$eval(
+            ".c14-figure svg [aria-label='dot'] circle, .c14-figure svg [aria-label='line'] path",
+            (e) => e.length,
+          );
+          const canvases = await page.$$eval(
+            ".c14-figure canvas",
+            (cs) => cs.filter((c) => (c as HTMLCanvasElement).width > 0).length,
           );
           assert.ok(svgMarks + canvases > 0, "drawn marks");
         }
@@ -125,13 +161,31 @@ describe("chapter 14 pages in Chromium", { timeout: 15 * 60_000 }, () => {
           const link = page.locator("#fig-14-14 .c14-link");
           assert.equal(await link.getAttribute("data-sources"), String(g.sources.size));
           assert.equal(await link.getAttribute("data-source-values"), "11.11.79.67");
-          assert.equal(await link.getAttribute("data-events"), String(g.destinations.size), "destinations of psad's rows");
-          assert.equal(await link.getAttribute("data-targets"), String(g.ports.size), "ports of psad's rows");
-          assert.equal(await link.getAttribute("data-target-values"), [...g.ports].sort().join(" "));
-          assert.equal(await page.locator("#fig-14-14 .c14-result").getAttribute("data-rows"), String(g.distinct));
+          assert.equal(
+            await link.getAttribute("data-events"),
+            String(g.destinations.size),
+            "destinations of psad's rows",
+          );
+          assert.equal(
+            await link.getAttribute("data-targets"),
+            String(g.ports.size),
+            "ports of psad's rows",
+          );
+          assert.equal(
+            await link.getAttribute("data-target-values"),
+            [...g.ports].sort().join(" "),
+          );
+          assert.equal(
+            await page.locator("#fig-14-14 .c14-result").getAttribute("data-rows"),
+            String(g.distinct),
+          );
           const text = (await page.textContent("#fig-14-14")) ?? "";
           assert.ok(text.includes(`psad prints ${g.rows} rows`), "141 rows in the prose");
-          assert.ok(((await page.textContent("#fig-14-13")) ?? "").includes("only 11.11.79.67 sends outbound SYNs"));
+          assert.ok(
+            ((await page.textContent("#fig-14-13")) ?? "").includes(
+              "only 11.11.79.67 sends outbound SYNs",
+            ),
+          );
         }
         if (id === "index") {
           const body = (await page.textContent("#observablehq-main")) ?? "";
@@ -140,8 +194,14 @@ describe("chapter 14 pages in Chromium", { timeout: 15 * 60_000 }, () => {
         assert.deepEqual(w.problems, [], "errors and foreign requests");
         const t = timings.find((x) => x.path === path);
         if (t) {
-          assert.ok(t.first <= FIRST_MS, `first figure after ${Math.round(t.first)} ms (target ${FIRST_MS})`);
-          assert.ok(t.all <= ALL_MS, `all figures after ${Math.round(t.all)} ms (target ${ALL_MS})`);
+          assert.ok(
+            t.first <= FIRST_MS,
+            `first figure after ${Math.round(t.first)} ms (target ${FIRST_MS})`,
+          );
+          assert.ok(
+            t.all <= ALL_MS,
+            `all figures after ${Math.round(t.all)} ms (target ${ALL_MS})`,
+          );
         }
       } finally {
         await page.close();

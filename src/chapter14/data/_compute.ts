@@ -13,7 +13,14 @@ import { buildGraph, parseConfig, parseCsvLine, toDot } from "../../lib/graph/in
 import { countRollovers } from "../../lib/parse/index.js";
 import { readLines } from "../../lib/parse/lines.js";
 import { gnuplotData, PsadRun } from "../../lib/psad/engine.js";
-import { type CompiledFigure, commandLine, compileFigure, EVENTS_VIEW_SQL, FIGURES, type PageId } from "../figures.js";
+import {
+  type CompiledFigure,
+  commandLine,
+  compileFigure,
+  EVENTS_VIEW_SQL,
+  FIGURES,
+  type PageId,
+} from "../figures.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const COLOR_NF_PATH = join(here, "..", "color.nf");
@@ -79,7 +86,13 @@ function datLine(line: string): { vals: number[]; names: Map<number, string> } {
 
 const MAX_PSAD_LINES = 2000;
 
-function summarize(c: CompiledFigure, run: PsadRun, csv: string[], year: number, colorNf: string): FigureData {
+function summarize(
+  c: CompiledFigure,
+  run: PsadRun,
+  csv: string[],
+  year: number,
+  colorNf: string,
+): FigureData {
   const { spec, filter } = c;
   const base = {
     id: spec.id,
@@ -102,8 +115,29 @@ function summarize(c: CompiledFigure, run: PsadRun, csv: string[], year: number,
     const cfg = parseConfig(colorNf, "color.nf");
     const graph = buildGraph(csv.map(parseCsvLine), { config: cfg });
     const slim = {
-      nodes: graph.nodes.map((n) => ({ index: n.index, id: n.id, kind: n.kind, roles: n.roles, value: n.value, label: n.label, color: n.color, shape: n.shape, size: n.size, count: n.count, counts: n.counts, rows: n.rows })),
-      edges: graph.edges.map((e) => ({ index: e.index, source: e.source, target: e.target, kind: e.kind, weight: e.weight, rows: e.rows, color: e.color })),
+      nodes: graph.nodes.map((n) => ({
+        index: n.index,
+        id: n.id,
+        kind: n.kind,
+        roles: n.roles,
+        value: n.value,
+        label: n.label,
+        color: n.color,
+        shape: n.shape,
+        size: n.size,
+        count: n.count,
+        counts: n.counts,
+        rows: n.rows,
+      })),
+      edges: graph.edges.map((e) => ({
+        index: e.index,
+        source: e.source,
+        target: e.target,
+        kind: e.kind,
+        weight: e.weight,
+        rows: e.rows,
+        color: e.color,
+      })),
       attrs: { xlabels: graph.attrs.xlabels, labelColor: graph.attrs.labelColor },
     };
     return {
@@ -117,7 +151,12 @@ function summarize(c: CompiledFigure, run: PsadRun, csv: string[], year: number,
       facts: csvFacts(c, rows as (string | number)[][], graph.nodes),
     };
   }
-  const dat = gnuplotData(filter, run.rows, { year }, { threeD: c.args.threeD, sortStyle: c.args.sortStyle });
+  const dat = gnuplotData(
+    filter,
+    run.rows,
+    { year },
+    { threeD: c.args.threeD, sortStyle: c.args.sortStyle },
+  );
   const parsed = dat.lines.map(datLine);
   let rows: unknown[][];
   let columns: string[];
@@ -126,14 +165,26 @@ function summarize(c: CompiledFigure, run: PsadRun, csv: string[], year: number,
     rows = parsed.map((p) => [p.vals[0], p.vals[1]]);
   } else if (spec.kind === "ranked") {
     columns = ["rank", c.names[0] as string, "count"];
-    rows = parsed.map((p) => [p.vals[0], p.names.get(p.vals[0] as number) ?? String(p.vals[0]), p.vals[1]]);
+    rows = parsed.map((p) => [
+      p.vals[0],
+      p.names.get(p.vals[0] as number) ?? String(p.vals[0]),
+      p.vals[1],
+    ]);
   } else if (filter.count) {
     // 3D count: (x rank, y, count) → x as the address
     columns = [c.names[0] as string, c.names[1] as string, "packets"];
-    rows = parsed.map((p) => [p.names.get(p.vals[0] as number) ?? String(p.vals[0]), p.vals[1], p.vals[2]]);
+    rows = parsed.map((p) => [
+      p.names.get(p.vals[0] as number) ?? String(p.vals[0]),
+      p.vals[1],
+      p.vals[2],
+    ]);
   } else {
     // points: one .dat line per log row; identical points merged with a count
-    columns = [...c.names, "packets", ...c.names.filter((n) => n === "src" || n === "dst").map((n) => `${n}_rank`)];
+    columns = [
+      ...c.names,
+      "packets",
+      ...c.names.filter((n) => n === "src" || n === "dst").map((n) => `${n}_rank`),
+    ];
     const merged = new Map<string, unknown[]>();
     for (const [i, r] of run.rows.entries()) {
       const key = r.join(", ");
@@ -142,7 +193,11 @@ function summarize(c: CompiledFigure, run: PsadRun, csv: string[], year: number,
       else {
         const p = parsed[i] as ReturnType<typeof datLine>;
         const ranks = c.names.flatMap((n, j) => (n === "src" || n === "dst" ? [p.vals[j]] : []));
-        merged.set(key, [...r.map((v, j) => (c.names[j] === "src" || c.names[j] === "dst" ? v : Number(v))), 1, ...ranks]);
+        merged.set(key, [
+          ...r.map((v, j) => (c.names[j] === "src" || c.names[j] === "dst" ? v : Number(v))),
+          1,
+          ...ranks,
+        ]);
       }
     }
     rows = [...merged.values()];
@@ -159,13 +214,18 @@ function summarize(c: CompiledFigure, run: PsadRun, csv: string[], year: number,
 
 const iso = (t: number) => new Date(t * 1000).toISOString().slice(0, 16).replace("T", " ");
 
-function gnuplotFacts(c: CompiledFigure, rows: unknown[][], columns: string[]): Record<string, unknown> {
+function gnuplotFacts(
+  c: CompiledFigure,
+  rows: unknown[][],
+  columns: string[],
+): Record<string, unknown> {
   const f: Record<string, unknown> = { marks: rows.length };
   if (c.spec.kind === "timeseries") {
     const pts = rows as [number, number][];
     const total = pts.reduce((a, [, n]) => a + n, 0);
     const top = [...pts].sort((a, b) => b[1] - a[1] || a[0] - b[0]);
-    const median = [...pts].map(([, n]) => n).sort((a, b) => a - b)[Math.floor(pts.length / 2)] ?? 0;
+    const median =
+      [...pts].map(([, n]) => n).sort((a, b) => a - b)[Math.floor(pts.length / 2)] ?? 0;
     Object.assign(f, {
       total,
       first: pts.length ? iso(pts[0]![0]) : null,
@@ -209,7 +269,8 @@ function pointFacts(rows: unknown[][], columns: string[]): Record<string, unknow
     e.dsts.add(String(r[col("dst")]).trim());
     e.packets += r[pk] as number;
   }
-  const sources = [...bySrc].map(([address, e]) => ({ address, destinations: e.dsts.size, packets: e.packets }))
+  const sources = [...bySrc]
+    .map(([address, e]) => ({ address, destinations: e.dsts.size, packets: e.packets }))
     .sort((a, b) => b.destinations - a.destinations || b.packets - a.packets);
   const third = columns[2] as string;
   const byThird = new Map<string, number>();
@@ -224,14 +285,22 @@ function pointFacts(rows: unknown[][], columns: string[]): Record<string, unknow
     sourceCount: sources.length,
     destinationCount: new Set(rows.map((r) => String(r[col("dst")]).trim())).size,
     /** Sources that reached every destination of the figure. */
-    fullSweeps: sources.filter((x) => x.destinations === new Set(rows.map((r) => String(r[col("dst")]).trim())).size).length,
+    fullSweeps: sources.filter(
+      (x) => x.destinations === new Set(rows.map((r) => String(r[col("dst")]).trim())).size,
+    ).length,
     internalSources: sources.filter((x) => x.address.startsWith("11.11.")).length,
     third,
-    thirdValues: [...byThird].map(([value, packets]) => ({ value, packets })).sort((a, b) => b.packets - a.packets),
+    thirdValues: [...byThird]
+      .map(([value, packets]) => ({ value, packets }))
+      .sort((a, b) => b.packets - a.packets),
   };
 }
 
-function csvFacts(c: CompiledFigure, rows: (string | number)[][], nodes: { kind: string }[]): Record<string, unknown> {
+function csvFacts(
+  c: CompiledFigure,
+  rows: (string | number)[][],
+  nodes: { kind: string }[],
+): Record<string, unknown> {
   const columns = [...c.names, "packets"];
   const kinds: Record<string, number> = {};
   for (const n of nodes) kinds[n.kind] = (kinds[n.kind] ?? 0) + 1;
@@ -248,7 +317,14 @@ export async function computePage(page: PageId | "all"): Promise<PageData> {
   const runs = figures.map(
     (c, i) =>
       new PsadRun(
-        { filter: c.filter, mode: c.args.gnuplot ? "gnuplot" : "csv", file: sources[0]?.name ?? "-", maxLines: c.args.maxLines, uniqueLines: c.args.uniqueLines, keepAckRst: c.args.keepAckRst },
+        {
+          filter: c.filter,
+          mode: c.args.gnuplot ? "gnuplot" : "csv",
+          file: sources[0]?.name ?? "-",
+          maxLines: c.args.maxLines,
+          uniqueLines: c.args.uniqueLines,
+          keepAckRst: c.args.keepAckRst,
+        },
         (row) => csv[i]!.push(row),
       ),
   );

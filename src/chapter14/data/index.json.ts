@@ -1,14 +1,19 @@
 // Data loader: the chapter-14 index — the data set as psad sees it (lines read, rows kept,
 // lines dropped and why) and the list of figures with their commands.
-import { PsadRun } from "../../lib/psad/engine.js";
+
+import { resolveSelection, selectLogs } from "../../data/_logs.js";
 import { parseFilter } from "../../lib/filter/index.js";
 import { readLines } from "../../lib/parse/lines.js";
-import { resolveSelection, selectLogs } from "../../data/_logs.js";
+import { PsadRun } from "../../lib/psad/engine.js";
 import { commandLine, FIGURES } from "../figures.js";
 
 const selection = selectLogs();
 const sources = await resolveSelection(selection);
-const run = new PsadRun({ filter: parseFilter(""), mode: "gnuplot", file: sources[0]?.name ?? "-" });
+const run = new PsadRun({
+  filter: parseFilter(""),
+  mode: "gnuplot",
+  file: sources[0]?.name ?? "-",
+});
 const prefixes = new Map<string, number>();
 for (const source of sources)
   for await (const { lines } of readLines(source.open()))
@@ -30,6 +35,12 @@ process.stdout.write(
     kept: run.matched,
     drops: Object.fromEntries(run.drops),
     prefixes: [...prefixes].sort((a, b) => b[1] - a[1]),
-    figures: FIGURES.map((f) => ({ id: f.id, page: f.page, title: f.title, command: commandLine(f), reconstructed: f.reconstructed })),
+    figures: FIGURES.map((f) => ({
+      id: f.id,
+      page: f.page,
+      title: f.title,
+      command: commandLine(f),
+      reconstructed: f.reconstructed,
+    })),
   }),
 );
