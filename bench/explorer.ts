@@ -2,7 +2,10 @@
 // input change to every figure replaced (table, time series, point graph, link graph), and
 // how much of it is DuckDB-wasm SQL. Needs `npm run build`.
 //
-//   node --import tsx bench/explorer.ts [ROUNDS]
+//   node --import tsx bench/explorer.ts [ROUNDS] [--local LOG]
+//
+// With --local, then opens LOG (e.g. `node --import tsx bench/generate.ts 1000000 /tmp/1m.log`)
+// through the page's file picker and reports the parse + load time and the JS heap.
 import { launch, serveDist, settled } from "../test/browser/harness.js";
 
 type Win = { __explorer: { updated: Promise<number>; dataset: DOMStringMap } };
@@ -14,7 +17,10 @@ const FILTERS: [string, string, string][] = [
   ["psad", "src dst dp:1434", "PROTO=UDP"],
   ["sql", "proto = 'TCP' AND syn AND NOT ack", ""],
 ];
-const rounds = Number(process.argv[2] ?? 3);
+const args = process.argv.slice(2);
+const localAt = args.indexOf("--local");
+const local = localAt >= 0 ? args.splice(localAt, 2)[1] : undefined;
+const rounds = Number(args[0] ?? 3);
 const site = await serveDist();
 const browser = await launch();
 try {
@@ -44,6 +50,28 @@ try {
   }
   all.sort((a, b) => a - b);
   console.log(`median ${Math.round(all[all.length >> 1] ?? 0)} ms, max ${Math.round(all[all.length - 1] ?? 0)} ms over ${all.length} updates`);
+  if (local) {
+    const t1 = Date.now();
+    await page.setInputFiles("#local-log-file", local);
+    await page.locator("#local-log-accounting").waitFor({ timeout: 300_000 });
+    const loaded = Date.now() - t1;
+    console.log(`local log: ${(await page.textContent("#local-log-accounting"))?.trim()}`);
+    console.log(`local log: picked → queryable in ${loaded} ms`);
+    await page.evaluate(() => (window as unknown as Win).__explorer.updated);
+    const heap = await page.evaluate(() => (performance as unknown as { memory?: { usedJSHeapSize: number } }).memory?.usedJSHeapSize ?? 0);
+    console.log(`local log: first view drawn ${Date.now() - t1} ms after picking; main-thread JS heap ${(heap / 1e6).toFixed(0)} MB`);
+    for (const [mode, text, regex] of FILTERS.slice(1, 4)) {
+      const res = await page.evaluate(
+        async ({ mode, text, regex }) => {
+          const ex = (window as unknown as Win & { __explorer: { apply(v: object): Promise<number> } }).__explorer;
+          const ms = await ex.apply(mode === "psad" ? { mode, fields: text, regex } : { mode, where: text });
+          return { ms, sql: ex.dataset.sqlMs, total: ex.dataset.total };
+        },
+        { mode, text, regex },
+      );
+      console.log(`local ${JSON.stringify(text)}${regex ? ` /${regex}/` : ""}: ${Math.round(res.ms)} ms total, ${res.sql} ms SQL, ${res.total} rows`);
+    }
+  }
 } finally {
   await browser.close();
   await site.close();

@@ -1,6 +1,7 @@
 // `npm run bench:pages`: for each page of the built site (dist/), in headless Chromium with a
 // fresh profile (cold cache), the time from navigation start to
-//   - the first figure: the first Plot svg with marks inside a .card,
+//   - the first figure: the first Plot svg with marks, or canvas figure (scatter3d, link
+//     graph), inside a .card,
 //   - all figures settled: no cell still loading, the last figure drawn,
 // plus the number of figures and the bytes transferred. Run `npm run build` first.
 //   node --import tsx bench/pages.ts [--runs 3] [path …]
@@ -23,9 +24,11 @@ const observeFigures = `(() => {
   window.__fwglowBench = state;
   const seen = new WeakSet();
   const check = () => {
-    for (const svg of document.querySelectorAll(".card svg")) {
-      if (seen.has(svg) || !svg.querySelector("[aria-label] > *")) continue;
-      seen.add(svg);
+    for (const fig of document.querySelectorAll(".card svg, .card canvas")) {
+      if (seen.has(fig) || fig.closest("figure canvas ~ canvas")) continue;
+      if (fig.tagName === "svg" && !fig.querySelector("[aria-label] > *")) continue;
+      if (fig.tagName === "CANVAS" && fig.width === 0) continue;
+      seen.add(fig);
       const t = performance.now();
       if (state.first === null) state.first = t;
       state.last = t;

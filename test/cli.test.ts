@@ -225,13 +225,13 @@ describe("fwglow parse", () => {
     const r = await fwglow(["parse", "--format", "csv", "--year", "2005", "-"], sample());
     assert.equal(r.code, 0, r.stderr);
     const [header, first] = r.stdout.split("\n");
-    const names: string[] = header.split(",");
+    const names = header.split(",");
     assert.deepEqual(
       names,
       COLUMNS.map(([n]) => n),
     );
     const cells = first.split(",");
-    const cell = (name: string) => cells[names.indexOf(name)];
+    const cell = (name: string) => cells[(names as string[]).indexOf(name)];
     assert.equal(cell("src"), "220.228.136.38");
     assert.equal(cell("dpt"), "139");
     assert.equal(cell("syn"), "true");

@@ -203,14 +203,10 @@ export const PSAD_DEFAULT_SQL = "NOT coalesce(proto = 'TCP' AND (ack OR rst), fa
 
 /**
  * The page's `events` view: the page projection (events.arrow) joined with the raw lines
- * (events-raw.arrow, for --CSV-regex), plus the schema columns the page projection leaves
- * out, as NULL (the IPv6 address halves and the timestamp text: not needed for IPv4 logs).
+ * (events-raw.arrow, for --CSV-regex).
  */
 export const EVENTS_VIEW_SQL = `CREATE OR REPLACE VIEW events AS
-SELECT e.*, r.raw,
-  NULL::UBIGINT AS src_v6_hi, NULL::UBIGINT AS src_v6_lo,
-  NULL::UBIGINT AS dst_v6_hi, NULL::UBIGINT AS dst_v6_lo,
-  NULL::VARCHAR AS ts_text
+SELECT e.*, r.raw
 FROM page_events e JOIN raw_lines r USING (file, line)`;
 
 const indent = (s: string, n: number) => s.replace(/\n/g, `\n${" ".repeat(n)}`);

@@ -47,6 +47,7 @@ const DUCK_TYPES: Record<ColumnType, DuckDBType> = {
   BOOLEAN,
 };
 
+const VECTOR_SIZE = 2048;
 const data = workerData as WorkerData;
 const port: MessagePort = data.port;
 const ctl = new Int32Array(data.ctl);
@@ -63,9 +64,15 @@ function nextChunk(): ChunkMessage {
   }
 }
 
+/** A VARCHAR vector's values: duckdb_string_t, 16 bytes (u32 length, then ≤ 12 bytes inline). */
+const strings = new Uint8Array(16 * VECTOR_SIZE);
+const stringLengths = new Uint32Array(strings.buffer);
+const INLINE = 12;
+
 /**
  * Fills the chunk's vectors from one message: one copy per numeric column and per validity
- * mask, one call per non-null string.
+ * mask. Strings of up to 12 bytes are built inline in `strings` and copied with their column;
+ * longer ones take one call each (DuckDB copies them to the vector's heap).
  */
 function fill(chunk: duckdb.DataChunk, m: RowsMessage): void {
   const n = m.n;
@@ -78,14 +85,30 @@ function fill(chunk: duckdb.DataChunk, m: RowsMessage): void {
     const state = nulls[c];
     if (col.stringIndex >= 0) {
       const ends = new Int32Array(m.num, col.offset, n);
-      if (state !== ALL_NULL) {
-        const valid = new Uint8Array(m.num, col.validity, LAYOUT.validityBytes);
+      if (state === ALL_NULL) {
+        start = ends[n - 1];
+      } else {
+        const first = start;
+        strings.fill(0, 0, 16 * n);
+        let long = 0;
         for (let i = 0; i < n; i++) {
           const end = ends[i];
-          // A null is empty in `text`: skip it (an empty string is not null, assign it).
-          if (state === NO_NULL || valid[i >> 3] & (1 << (i & 7)))
-            duckdb.vector_assign_string_element_len(vector, i, text.subarray(start, end));
+          const length = end - start;
+          if (length > INLINE) long++;
+          else {
+            stringLengths[4 * i] = length; // a null is empty, masked by validity
+            for (let k = 0; k < length; k++) strings[16 * i + 4 + k] = text[start + k];
+          }
           start = end;
+        }
+        duckdb.copy_data_to_vector(vector, 0, strings.buffer, 0, 16 * n);
+        for (let i = 0, at = first; long > 0; i++) {
+          const end = ends[i];
+          if (end - at > INLINE) {
+            duckdb.vector_assign_string_element_len(vector, i, text.subarray(at, end));
+            long--;
+          }
+          at = end;
         }
       }
     } else if (state !== ALL_NULL) {

@@ -136,95 +136,104 @@ export const LAYOUT = layout();
 
 // ---- Packing events into a chunk (main thread) ----
 
-/** Grows by doubling; one per writer, its used part copied into each chunk's `text`. */
-let textBuffer = Buffer.allocUnsafe(1 << 20);
+/** The UTF-8 bytes of a chunk's strings; one per process, grown by doubling, reused. */
+class TextSink {
+  buf = Buffer.allocUnsafe(1 << 20);
+  end = 0;
+
+  put(v: string): void {
+    let buf = this.buf;
+    const end = this.end;
+    if (end + 3 * v.length > buf.length) {
+      const grown = Buffer.allocUnsafe(Math.max(2 * buf.length, end + 3 * v.length));
+      buf.copy(grown, 0, 0, end);
+      this.buf = buf = grown;
+    }
+    // Short ASCII strings by hand: a native call costs more than the copy.
+    let k = 0;
+    if (v.length <= 16) {
+      for (; k < v.length; k++) {
+        const ch = v.charCodeAt(k);
+        if (ch >= 0x80) break;
+        buf[end + k] = ch;
+      }
+    }
+    this.end = end + (k === v.length ? k : buf.write(v, end));
+  }
+
+  /** A copy of the bytes written since the last take (for transfer), then starts over. */
+  take(): ArrayBuffer {
+    const out = this.buf.buffer.slice(this.buf.byteOffset, this.buf.byteOffset + this.end);
+    this.end = 0;
+    return out;
+  }
+}
+
+/** Packs one column of `n` events into `num`; sets a bit per null and returns their count. */
+type ColumnPacker = (
+  events: readonly FwEvent[],
+  n: number,
+  num: ArrayBuffer,
+  bytes: Uint8Array,
+  sink: TextSink,
+  toMicros: typeof tsToMicros,
+) => number;
+
+/**
+ * One generated function per column, so that `events[i].name` is a plain property load: with
+ * the column name in a variable, the loads are megamorphic and cost more than the rest.
+ */
+function columnPacker(col: ColumnLayout): ColumnPacker {
+  if (!/^[a-z_][a-z0-9_]*$/.test(col.name)) throw new Error(`bad column name ${col.name}`);
+  const isNull = `{ bytes[${col.validity} + (i >> 3)] |= 1 << (i & 7); nulls++; }`;
+  const view = (ctor: string, length = "n") =>
+    `const a = new ${ctor}(num, ${col.offset}, ${length});`;
+  let setup: string;
+  let store: string;
+  if (col.type === "VARCHAR") {
+    setup = view("Int32Array");
+    store = "if (v !== null) sink.put(v); else NULL a[i] = sink.end;";
+  } else if (col.type === "TIMESTAMP") {
+    // int64 microseconds as little-endian 32-bit halves (no BigInt per row).
+    setup = view("Uint32Array", "2 * n");
+    store = `const m = v === null ? NaN : toMicros(v);
+      if (m !== m) NULL
+      else { const hi = Math.floor(m / 4294967296); a[2 * i] = m - hi * 4294967296; a[2 * i + 1] = hi; }`;
+  } else {
+    const ctor =
+      col.type === "UBIGINT"
+        ? "BigUint64Array"
+        : col.type === "DOUBLE"
+          ? "Float64Array"
+          : `Uint${8 * col.width}Array`;
+    setup = view(ctor);
+    store = "if (v === null) NULL else a[i] = v;"; // booleans become 0/1
+  }
+  const body = `"use strict"; ${setup} let nulls = 0;
+    for (let i = 0; i < n; i++) { const v = events[i].${col.name}; ${store.replaceAll("NULL", isNull)} }
+    return nulls;`;
+  return new Function("events", "n", "num", "bytes", "sink", "toMicros", body) as ColumnPacker;
+}
+
+let packers: ColumnPacker[] | null = null; // made on first use (not in the worker)
+const sink = new TextSink();
 
 /** Packs `events` (at most VECTOR_SIZE) into one chunk message. */
 function pack(events: readonly FwEvent[]): RowsMessage {
   const n = events.length;
   const num = new ArrayBuffer(LAYOUT.bytes);
   const bytes = new Uint8Array(num);
-  let text = textBuffer;
-  let end = 0;
-  for (let c = 0; c < LAYOUT.columns.length; c++) {
-    const col = LAYOUT.columns[c];
-    const name = col.name;
-    let nulls = 0;
-    const valid = col.validity;
-    if (col.stringIndex >= 0) {
-      const ends = new Int32Array(num, col.offset, n);
-      for (let i = 0; i < n; i++) {
-        const v = events[i][name] as string | null;
-        if (v === null) {
-          bytes[valid + (i >> 3)] |= 1 << (i & 7);
-          nulls++;
-        } else {
-          if (end + 3 * v.length > text.length) {
-            const grown = Buffer.allocUnsafe(Math.max(2 * text.length, end + 3 * v.length));
-            text.copy(grown, 0, 0, end);
-            text = textBuffer = grown;
-          }
-          // Short ASCII strings by hand; a native call costs more than the copy.
-          let k = 0;
-          if (v.length <= 16) {
-            for (; k < v.length; k++) {
-              const ch = v.charCodeAt(k);
-              if (ch >= 0x80) break;
-              text[end + k] = ch;
-            }
-          }
-          end += k === v.length ? k : text.write(v, end);
-        }
-        ends[i] = end;
-      }
-    } else if (col.type === "UBIGINT") {
-      const a = new BigUint64Array(num, col.offset, n);
-      for (let i = 0; i < n; i++) {
-        const v = events[i][name] as bigint | null;
-        if (v === null) {
-          bytes[valid + (i >> 3)] |= 1 << (i & 7);
-          nulls++;
-        } else a[i] = v;
-      }
-    } else if (col.type === "TIMESTAMP") {
-      // int64 microseconds as little-endian 32-bit halves (no BigInt per row).
-      const words = new Uint32Array(num, col.offset, 2 * n);
-      for (let i = 0; i < n; i++) {
-        const v = events[i][name] as string | null;
-        const micros = v === null ? Number.NaN : tsToMicros(v);
-        if (Number.isNaN(micros)) {
-          bytes[valid + (i >> 3)] |= 1 << (i & 7);
-          nulls++;
-        } else {
-          const hi = Math.floor(micros / 4294967296);
-          words[2 * i] = micros - hi * 4294967296;
-          words[2 * i + 1] = hi; // two's complement for a negative hi through the Uint32 wrap
-        }
-      }
-    } else {
-      const a =
-        col.width === 1
-          ? new Uint8Array(num, col.offset, n)
-          : col.width === 2
-            ? new Uint16Array(num, col.offset, n)
-            : col.width === 4
-              ? new Uint32Array(num, col.offset, n)
-              : new Float64Array(num, col.offset, n);
-      for (let i = 0; i < n; i++) {
-        const v = events[i][name] as number | boolean | null;
-        if (v === null) {
-          bytes[valid + (i >> 3)] |= 1 << (i & 7);
-          nulls++;
-        } else a[i] = v as number; // booleans become 0/1
-      }
-    }
-    // The loops set a bit per null; DuckDB's validity masks have a bit per valid row.
+  packers ??= LAYOUT.columns.map(columnPacker);
+  for (let c = 0; c < packers.length; c++) {
+    const nulls = packers[c](events, n, num, bytes, sink, tsToMicros);
     bytes[LAYOUT.nullsOffset + c] = nulls === 0 ? NO_NULL : nulls === n ? ALL_NULL : SOME_NULL;
+    // The packers set a bit per null; DuckDB's validity masks have a bit per valid row.
+    const valid = LAYOUT.columns[c].validity;
     if (nulls > 0 && nulls < n) {
       for (let k = valid; k < valid + LAYOUT.validityBytes; k++) bytes[k] = ~bytes[k];
     }
   }
-  return { kind: "rows", n, num, text: text.buffer.slice(text.byteOffset, text.byteOffset + end) };
+  return { kind: "rows", n, num, text: sink.take() };
 }
 
 // ---- The writer ----

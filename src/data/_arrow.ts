@@ -1,6 +1,6 @@
 // Events → Arrow IPC for the pages. DuckDB-wasm reads Arrow IPC natively (it has no Parquet
 // reader offline), so the pages load `data/events.arrow`: the schema's columns minus the
-// heavy text ones the pages never chart (`raw`, `mac`, `ts_text`, …). The complete
+// heavy text ones the pages never chart (`raw`, `mac`, …). The complete
 // table, `raw` included, is `data/events.parquet` (the same file `fwglow convert` writes).
 // Names and DuckDB types are those of docs/SCHEMA.md.
 
@@ -18,19 +18,21 @@ import {
   Uint8,
   Uint16,
   Uint32,
+  Uint64,
   Utf8,
   type Vector,
   vectorFromArray,
 } from "apache-arrow";
 import type { ColumnName, FwEvent } from "../lib/schema.js";
 
-type Kind = "dict" | "ts" | "u8" | "u16" | "u32" | "f64" | "bool";
+type Kind = "dict" | "ts" | "u8" | "u16" | "u32" | "u64" | "f64" | "bool";
 
-/** The page projection: every schema column except the bulky text and IPv6 halves. */
+/** The page projection: every column the pages or the filter compiler use (no `raw`: see RAW_COLUMNS). */
 export const PAGE_COLUMNS: readonly (readonly [ColumnName, Kind])[] = [
   ["file", "dict"],
   ["line", "u32"],
   ["ts", "ts"],
+  ["ts_text", "dict"],
   ["host", "dict"],
   ["prefix", "dict"],
   ["chain", "dict"],
@@ -43,6 +45,10 @@ export const PAGE_COLUMNS: readonly (readonly [ColumnName, Kind])[] = [
   ["dst", "dict"],
   ["src_v4", "u32"],
   ["dst_v4", "u32"],
+  ["src_v6_hi", "u64"],
+  ["src_v6_lo", "u64"],
+  ["dst_v6_hi", "u64"],
+  ["dst_v6_lo", "u64"],
   ["len", "u16"],
   ["tos", "u8"],
   ["ttl", "u8"],
@@ -89,6 +95,8 @@ function arrowType(kind: Kind, values: readonly unknown[]): DataType {
       return new Uint16();
     case "u32":
       return new Uint32();
+    case "u64":
+      return new Uint64();
     case "f64":
       return new Float64();
     case "bool":

@@ -2,7 +2,7 @@
 // one coordinate per row, a domain extended to whole ticks (as gnuplot's autoscale
 // does) and the ticks themselves.
 
-import { nice, tickIncrement, ticks } from "d3";
+import { nice, tickIncrement, ticks } from "d3-array";
 import { addressFamily, addressKey, denseRanks, formatAddressKey, formatIpv4 } from "./address.js";
 
 /**
