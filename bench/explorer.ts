@@ -30,7 +30,9 @@ try {
   const t0 = Date.now();
   await page.goto(`${site.origin}/explorer`, { waitUntil: "domcontentloaded", timeout: 120_000 });
   await settled(page, 120_000);
-  await page.waitForFunction(() => (window as unknown as Win).__explorer !== undefined, undefined, { timeout: 120_000 });
+  await page.waitForFunction(() => (window as unknown as Win).__explorer !== undefined, undefined, {
+    timeout: 120_000,
+  });
   await page.evaluate(() => (window as unknown as Win).__explorer.updated);
   console.log(`page ready (data loaded, first view drawn): ${Date.now() - t0} ms`);
   const all: number[] = [];
@@ -38,18 +40,31 @@ try {
     for (const [mode, text, regex] of FILTERS) {
       const res = await page.evaluate(
         async ({ mode, text, regex }) => {
-          const ex = (window as unknown as Win & { __explorer: { apply(v: object): Promise<number> } }).__explorer;
-          const ms = await ex.apply(mode === "psad" ? { mode, fields: text, regex } : { mode, where: text });
-          return { ms, sql: ex.dataset.sqlMs, timings: ex.dataset.timings, total: ex.dataset.total };
+          const ex = (
+            window as unknown as Win & { __explorer: { apply(v: object): Promise<number> } }
+          ).__explorer;
+          const ms = await ex.apply(
+            mode === "psad" ? { mode, fields: text, regex } : { mode, where: text },
+          );
+          return {
+            ms,
+            sql: ex.dataset.sqlMs,
+            timings: ex.dataset.timings,
+            total: ex.dataset.total,
+          };
         },
         { mode, text, regex },
       );
       all.push(res.ms);
-      console.log(`${mode} ${JSON.stringify(text)}${regex ? ` /${regex}/` : ""}: ${Math.round(res.ms)} ms total, ${res.sql} ms SQL ${res.timings}, ${res.total} rows`);
+      console.log(
+        `${mode} ${JSON.stringify(text)}${regex ? ` /${regex}/` : ""}: ${Math.round(res.ms)} ms total, ${res.sql} ms SQL ${res.timings}, ${res.total} rows`,
+      );
     }
   }
   all.sort((a, b) => a - b);
-  console.log(`median ${Math.round(all[all.length >> 1] ?? 0)} ms, max ${Math.round(all[all.length - 1] ?? 0)} ms over ${all.length} updates`);
+  console.log(
+    `median ${Math.round(all[all.length >> 1] ?? 0)} ms, max ${Math.round(all[all.length - 1] ?? 0)} ms over ${all.length} updates`,
+  );
   if (local) {
     const t1 = Date.now();
     await page.setInputFiles("#local-log-file", local);
@@ -58,18 +73,30 @@ try {
     console.log(`local log: ${(await page.textContent("#local-log-accounting"))?.trim()}`);
     console.log(`local log: picked → queryable in ${loaded} ms`);
     await page.evaluate(() => (window as unknown as Win).__explorer.updated);
-    const heap = await page.evaluate(() => (performance as unknown as { memory?: { usedJSHeapSize: number } }).memory?.usedJSHeapSize ?? 0);
-    console.log(`local log: first view drawn ${Date.now() - t1} ms after picking; main-thread JS heap ${(heap / 1e6).toFixed(0)} MB`);
+    const heap = await page.evaluate(
+      () =>
+        (performance as unknown as { memory?: { usedJSHeapSize: number } }).memory
+          ?.usedJSHeapSize ?? 0,
+    );
+    console.log(
+      `local log: first view drawn ${Date.now() - t1} ms after picking; main-thread JS heap ${(heap / 1e6).toFixed(0)} MB`,
+    );
     for (const [mode, text, regex] of FILTERS.slice(1, 4)) {
       const res = await page.evaluate(
         async ({ mode, text, regex }) => {
-          const ex = (window as unknown as Win & { __explorer: { apply(v: object): Promise<number> } }).__explorer;
-          const ms = await ex.apply(mode === "psad" ? { mode, fields: text, regex } : { mode, where: text });
+          const ex = (
+            window as unknown as Win & { __explorer: { apply(v: object): Promise<number> } }
+          ).__explorer;
+          const ms = await ex.apply(
+            mode === "psad" ? { mode, fields: text, regex } : { mode, where: text },
+          );
           return { ms, sql: ex.dataset.sqlMs, total: ex.dataset.total };
         },
         { mode, text, regex },
       );
-      console.log(`local ${JSON.stringify(text)}${regex ? ` /${regex}/` : ""}: ${Math.round(res.ms)} ms total, ${res.sql} ms SQL, ${res.total} rows`);
+      console.log(
+        `local ${JSON.stringify(text)}${regex ? ` /${regex}/` : ""}: ${Math.round(res.ms)} ms total, ${res.sql} ms SQL, ${res.total} rows`,
+      );
     }
   }
 } finally {

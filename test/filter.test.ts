@@ -9,10 +9,10 @@ import {
   toPredicate,
   toSql,
 } from "../src/lib/filter/index.js";
-import { createPsadLineParser } from "../src/lib/psad/line.js";
+import { createLineParser } from "../src/lib/parse/index.js";
 import type { FwEvent } from "../src/lib/schema.js";
 
-const parse = createPsadLineParser({ file: "t", keepAckRst: true });
+const parse = createLineParser({ file: "t" });
 function ev(raw: string): FwEvent {
   const r = parse(raw, 1);
   assert.equal(r.kind, "event", raw);

@@ -27,7 +27,9 @@ describe("findings over the honeynet log", { timeout: 5 * 60_000 }, () => {
     const parquet = await defaultParquet();
     instance = await DuckDBInstance.create(":memory:");
     con = await instance.connect();
-    await con.run(`CREATE TABLE events AS SELECT * FROM read_parquet('${parquet.replaceAll("'", "''")}')`);
+    await con.run(
+      `CREATE TABLE events AS SELECT * FROM read_parquet('${parquet.replaceAll("'", "''")}')`,
+    );
   });
   after(() => {
     con?.closeSync?.();
@@ -74,7 +76,10 @@ describe("findings over the honeynet log", { timeout: 5 * 60_000 }, () => {
     assert.equal(nachi?.events, 1158);
     const slammer = findings.find((f) => f.id === "worm:slammer");
     assert.equal(slammer?.events, 5979);
-    assert.ok(findings.some((f) => f.id === "sweep:TCP/3306"), "the MySQL sweep of figure 14-7");
+    assert.ok(
+      findings.some((f) => f.id === "sweep:TCP/3306"),
+      "the MySQL sweep of figure 14-7",
+    );
   });
 
   test("each finding's explorer filter selects its events", async () => {
@@ -92,7 +97,11 @@ describe("findings over the honeynet log", { timeout: 5 * 60_000 }, () => {
 
 describe("findings helpers", () => {
   test("parseNet", () => {
-    assert.deepEqual(parseNet("11.11.0.0/16"), { cidr: "11.11.0.0/16", lo: 185270272, hi: 185335807 });
+    assert.deepEqual(parseNet("11.11.0.0/16"), {
+      cidr: "11.11.0.0/16",
+      lo: 185270272,
+      hi: 185335807,
+    });
     assert.equal(parseNet("11.11.5.9/16")?.cidr, "11.11.0.0/16");
     assert.equal(parseNet("10.0.0.1")?.cidr, "10.0.0.1/32");
     assert.equal(parseNet("300.1.1.1/8"), null);

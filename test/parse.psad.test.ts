@@ -1,11 +1,13 @@
-// Cross-check against psad 2.4.6: for every CSV row psad printed (default fields) our
-// events give the same values, row by row, once psad's documented drops are applied.
+// Against psad 2.4.6: for every CSV row psad printed (default fields) the shared parser's
+// events give the same row, once psad's visibility rules (src/lib/psad/visible.ts) are applied.
 import assert from "node:assert/strict";
 import { createReadStream, readdirSync, readFileSync } from "node:fs";
 import { test } from "node:test";
 import { gunzipSync } from "node:zlib";
-import { parseV6 } from "../src/lib/parse/address.js";
+import { parseFilter } from "../src/lib/filter/index.js";
 import { parseStream } from "../src/lib/parse/index.js";
+import { csvLine, psadValues } from "../src/lib/psad/engine.js";
+import { psadFilter, psadSees } from "../src/lib/psad/visible.js";
 import type { FwEvent } from "../src/lib/schema.js";
 
 const fixtures = new URL("fixtures/", import.meta.url);
@@ -24,45 +26,14 @@ async function parseFile(path: URL, year: number) {
   return { events, lines, other, malformed };
 }
 
-/** The events psad 2.4.6 prints (docs/PSAD.md "Parsing rules"); we keep them all. */
-function psadKeeps(e: FwEvent): boolean {
-  if (e.proto === "TCP" && (e.ack || e.rst)) return false; // IGNORE_CONNTRACK_BUG_PKTS=Y
-  if (e.incomplete !== null) return false; // INCOMPLETE lines
-  if (e.proto === "AH" || e.proto === "ESP" || e.proto === "SCTP") return false; // named, unknown to psad
-  if (e.proto === "UDPLITE" && e.family === 4) return false;
-  if (!/ OUT=/.test(e.raw)) return false;
-  if (e.proto === "TCP" && e.urgp === null) return false;
-  if (e.family === 6 && !/ SRC=(?:[0-9a-f]{4}:){7}[0-9a-f]{4} /.test(e.raw)) return false; // compressed IPv6
-  return true;
-}
+/** psad's default fields, rendered as psad prints them. */
+const DEFAULT = psadFilter(parseFilter("")).fields.map((f) => f.field);
 
 /** Our event as a psad default-fields CSV row. */
-function psadRow(e: FwEvent): string {
-  const icmp = e.proto === "ICMP" || e.proto === "ICMPv6";
-  return [
-    e.ts_text,
-    e.src,
-    e.dst,
-    e.spt ?? (icmp ? 0 : -1),
-    e.dpt ?? (icmp ? 0 : -1),
-    e.proto === "ICMPv6" ? "icmp6" : e.proto?.toLowerCase(),
-    e.proto === "TCP" ? e.flags || "NULL" : -1,
-    e.len,
-    e.chain === "OUTPUT" ? e.out_if : e.in_if,
-    e.chain,
-    (e.prefix ?? "").replace(/\W/g, ""),
-  ].join(", ");
-}
+const psadRow = (e: FwEvent): string => csvLine(psadValues(e, DEFAULT));
 
-/** psad prints IPv6 addresses as logged (full form); we print RFC 5952. */
-function canonical(row: string): string {
-  return row
-    .split(", ")
-    .map((v, i) =>
-      (i === 1 || i === 2) && v.includes(":") ? (parseV6(v, 0, v.length)?.text ?? v) : v,
-    )
-    .join(", ");
-}
+/** The rows psad 2.4.6 prints for a file's events (default fields, default psad.conf). */
+const psadRows = (events: FwEvent[]): string[] => events.filter((e) => psadSees(e)).map(psadRow);
 
 function compare(ours: string[], psad: string[]): void {
   assert.equal(ours.length, psad.length, "row count");
@@ -83,7 +54,7 @@ test("Scan34 honeynet log: every row of psad's default CSV (165,718)", async () 
     .split("\n")
     .filter(Boolean);
   assert.equal(psad.length, 165718);
-  compare(events.filter(psadKeeps).map(psadRow), psad);
+  compare(psadRows(events), psad);
 });
 
 // Counts per psad test scan: lines, events, and the events psad drops by its documented rules.
@@ -125,15 +96,11 @@ for (const [name, [lines, events, rows]] of Object.entries(scans)) {
     assert.equal(parsed.lines, lines);
     assert.equal(parsed.events.length, events);
     assert.equal(parsed.other + parsed.malformed, lines - events);
-    let psad = readFileSync(new URL(`psad-golden/${name}.default.csv`, fixtures), "utf8")
+    // (ipv6_ms_sql_server_sig_match is `grep -H` output: psad's timestamp keeps the "file:")
+    const psad = readFileSync(new URL(`psad-golden/${name}.default.csv`, fixtures), "utf8")
       .split("\n")
-      .filter(Boolean)
-      .map(canonical);
-    if (name === "ipv6_ms_sql_server_sig_match") {
-      // The line is `grep -H` output; psad's timestamp keeps the "file:" before the stamp, ours is the stamp.
-      psad = psad.map((row) => row.replace(/^ipv6_tcp_connect_nmap_default_scan:/, ""));
-    }
+      .filter(Boolean);
     assert.equal(psad.length, rows);
-    compare(parsed.events.filter(psadKeeps).map(psadRow), psad);
+    compare(psadRows(parsed.events), psad);
   });
 }

@@ -22,11 +22,11 @@ import {
 import duckdb from "@duckdb/node-bindings";
 import { COLUMNS, type ColumnType } from "../lib/schema.js";
 import {
+  ALL_NULL,
+  type ChunkMessage,
   CTL_CONSUMED,
   CTL_POSTED,
   CTL_STATE,
-  ALL_NULL,
-  type ChunkMessage,
   LAYOUT,
   NO_NULL,
   type RowsMessage,

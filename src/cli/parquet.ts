@@ -1,8 +1,9 @@
 // Writes FwEvents to a zstd Parquet file with exactly the schema's column names and DuckDB types
 // (src/lib/schema.ts), through DuckDB's C API (@duckdb/node-api), in one streaming pass.
 //
-// - The main thread (which parses) packs events into column chunks of 2,048 rows: numbers and
-//   validity masks into one transferable ArrayBuffer, strings into one array per chunk.
+// - The main thread (which parses) packs events into column chunks of 2,048 rows: numbers,
+//   validity masks and string end offsets into one transferable ArrayBuffer, the strings' UTF-8
+//   bytes into another (structured clones of JS strings cost more than the rest together).
 // - A worker thread (parquet-worker.ts) runs a single
 //   `COPY (FROM fwglow_events()) TO tmp (FORMAT parquet, COMPRESSION zstd)`; the table function
 //   takes the chunks as they are posted and copies them into DuckDB's vectors. DuckDB encodes
@@ -22,7 +23,7 @@ import {
 import { COLUMNS, type ColumnType, type FwEvent } from "../lib/schema.js";
 
 const VECTOR_SIZE = 2048;
-/** Chunks posted to the worker and not yet taken by DuckDB (~1.5 MB each for honeynet rows). */
+/** Chunks posted to the worker and not yet taken by DuckDB (~1 MB each for honeynet rows). */
 const MAX_IN_FLIGHT = 8;
 /** DuckDB threads: one encodes while the JS threads parse and fill; more only add overhead here. */
 const DUCKDB_THREADS = 1;
@@ -246,7 +247,7 @@ const waitAsync = (
 ).waitAsync;
 
 export interface ParquetWriterOptions {
-  /** Parquet row group size. Default 122,880 (DuckDB's). */
+  /** Parquet row group size. Default 32,768: DuckDB holds a row group in memory (~2 KB a row). */
   rowGroupSize?: number;
   /** Keep only rows for which this SQL boolean expression over the schema's columns holds. */
   whereSql?: string;
@@ -301,7 +302,7 @@ export class EventParquetWriter {
     const where = options.whereSql ? ` WHERE (${options.whereSql})` : "";
     const sql =
       `COPY (FROM fwglow_events()${where}) TO ${sqlString(tmp)} (FORMAT parquet, ` +
-      `COMPRESSION zstd, ROW_GROUP_SIZE ${options.rowGroupSize ?? 122_880})`;
+      `COMPRESSION zstd, ROW_GROUP_SIZE ${options.rowGroupSize ?? 32_768})`;
     const { port1, port2 } = new MessageChannel();
     const ctl = new SharedArrayBuffer(3 * Int32Array.BYTES_PER_ELEMENT);
     const worker = startWorker({ port: port2, ctl, sql, threads: DUCKDB_THREADS });

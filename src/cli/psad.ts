@@ -42,8 +42,9 @@ psad 2.4.6's CSV and gnuplot modes, compatible output, much faster. Without -m a
   --gnuplot-template F  --gnuplot-dat-file F  --gnuplot-plot-file F  --gnuplot-png-file F
   --year Y                   year of the first syslog stamp (default: from the file's mtime)
   --keep-ack-rst             keep TCP ACK/RST packets (psad drops them)
-  --all-events               read with fwglow's parser: keep the lines psad skips (no OUT=,
-                             compressed IPv6, AH/ESP/SCTP, INCOMPLETE, …)
+  --all-events               a row for every event fwglow's parser reads: psad's visibility
+                             rules are not applied (keeps TCP ACK/RST, no OUT=, compressed
+                             IPv6, AH/ESP/SCTP, IPv4 UDPLITE, INCOMPLETE headers, …)
   --quiet                    no summary of skipped lines on stderr
 
 Long options may be abbreviated to any unique prefix (--CSV-max 300, --gnuplot-graph points).`;
@@ -86,20 +87,22 @@ async function* lineBatches(stream: AsyncIterable<Buffer>): AsyncGenerator<strin
   if (rest !== "") yield [rest.endsWith("\r") ? rest.slice(0, -1) : rest];
 }
 
-/** Byte-level reader for a literal --CSV-regex: finds matching lines with Buffer.indexOf. */
+/**
+ * Reader for a literal --CSV-regex: finds the lines containing it with Buffer.indexOf on
+ * the bytes and tests the cheap criteria there; only the lines left are decoded and parsed.
+ */
 async function literalScan(
   stream: AsyncIterable<Buffer>,
   lit: Buffer,
   psad: PsadRun,
 ): Promise<void> {
-  let carry: Buffer | null = null;
-  const handle = (buf: Buffer, limit: number): boolean => {
-    // lines entirely inside buf[0, limit], limit = offset of a "\n" (or buf.length at EOF)
-    let pos = 0;
+  /** The lines of buf[from, limit) that contain `lit`; `from` starts a line, `limit` ends one. */
+  const handle = (buf: Buffer, from: number, limit: number): boolean => {
+    let pos = from;
     for (;;) {
       const m = buf.indexOf(lit, pos);
       if (m < 0 || m >= limit) return true;
-      const start = m === 0 ? 0 : buf.lastIndexOf(10, m - 1) + 1;
+      const start = m === from ? from : Math.max(from, buf.lastIndexOf(10, m - 1) + 1);
       let end = buf.indexOf(10, m);
       if (end < 0 || end > limit) end = limit;
       pos = end + 1;
@@ -108,17 +111,30 @@ async function literalScan(
       if (!psad.push(buf.toString("latin1", start, stop))) return false;
     }
   };
+  let carry: Buffer | null = null; // the start of a line cut by the end of a chunk
   for await (const chunk of stream) {
-    const buf: Buffer = carry ? Buffer.concat([carry, chunk]) : chunk;
-    const last = buf.lastIndexOf(10);
-    if (last < 0) {
-      carry = buf;
+    let from = 0;
+    if (carry) {
+      const nl = chunk.indexOf(10);
+      if (nl < 0) {
+        carry = Buffer.concat([carry, chunk]);
+        continue;
+      }
+      // only the cut line is copied, not the whole chunk
+      const line = Buffer.concat([carry, chunk.subarray(0, nl)]);
+      carry = null;
+      if (!handle(line, 0, line.length)) return;
+      from = nl + 1;
+    }
+    const last = chunk.lastIndexOf(10);
+    if (last < from) {
+      carry = chunk.subarray(from);
       continue;
     }
-    if (!handle(buf, last)) return;
-    carry = buf.subarray(last + 1);
+    if (!handle(chunk, from, last)) return;
+    if (last + 1 < chunk.length) carry = chunk.subarray(last + 1);
   }
-  if (carry?.length) handle(carry, carry.length);
+  if (carry?.length) handle(carry, 0, carry.length);
 }
 
 async function yearHint(a: PsadArgs, path: string | null, bundled: boolean): Promise<YearHint> {

@@ -2,7 +2,15 @@
 // testable in Node against @duckdb/node-api. User SQL only ever runs in the reader's own
 // DuckDB-wasm, wrapped as `SELECT … FROM events WHERE (…)`, and `;` is refused.
 
-import { type FieldDef, FIELDS, FilterError, parseFilter, sqlText, toSql, ALIASES } from "../lib/filter/index.js";
+import {
+  ALIASES,
+  FIELDS,
+  type FieldDef,
+  FilterError,
+  parseFilter,
+  sqlText,
+  toSql,
+} from "../lib/filter/index.js";
 
 export interface ExplorerState {
   mode: "psad" | "sql";
@@ -69,7 +77,8 @@ export function hashToState(hash: string): ExplorerState {
     if (v === null) continue;
     if (k === "page") s.page = Math.max(0, Math.floor(Number(v)) || 0);
     else if (k === "mode") s.mode = v === "sql" ? "sql" : "psad";
-    else if (k === "bucket") s.bucket = (["auto", "minute", "hour", "day"] as const).find((b) => b === v) ?? "auto";
+    else if (k === "bucket")
+      s.bucket = (["auto", "minute", "hour", "day"] as const).find((b) => b === v) ?? "auto";
     else (s as unknown as Record<string, string>)[k] = v;
   }
   return s;
@@ -112,12 +121,19 @@ export function compile(s: ExplorerState): Compiled {
       filter = parseFilter(s.fields, { regex: s.regex || undefined, negRegex: s.neg || undefined });
     } catch (error) {
       if (error instanceof FilterError) {
-        const target = /^--CSV-regex/.test(error.message) ? "regex" : /^--CSV-neg-regex/.test(error.message) ? "neg" : "fields";
+        const target = /^--CSV-regex/.test(error.message)
+          ? "regex"
+          : /^--CSV-neg-regex/.test(error.message)
+            ? "neg"
+            : "fields";
         throw new InputError(error.message, target, target === "fields" ? error.position : null);
       }
       throw error;
     }
-    if (filter.count) notes.push(`the count suffix (${filter.count.mode}) is for gnuplot; the explorer shows every matching row`);
+    if (filter.count)
+      notes.push(
+        `the count suffix (${filter.count.mode}) is for gnuplot; the explorer shows every matching row`,
+      );
     const fields: FieldDef[] = [];
     for (const spec of filter.fields) if (!fields.includes(spec.field)) fields.push(spec.field);
     return { where: toSql(filter), fields, notes };
@@ -132,8 +148,17 @@ export function compile(s: ExplorerState): Compiled {
 
 const q = (name: string) => `"${name.replaceAll('"', '""')}"`;
 
-/** Every SQL query of one explorer update. */
-export function queries(c: Compiled, s: ExplorerState, opts: { pageSize: number; bucket: string; linkMax: number; pointMax: number }) {
+/**
+ * Every SQL query of one explorer update. The filter is evaluated once (`select`: the
+ * matching rows' few needed values into a table `explorer_sel` (a plain table: DuckDBClient opens a connection per query, so a TEMP table would vanish), so a raw-line regex runs
+ * once, not four times); the figures' queries read `sel`, and the page of rows joins back
+ * to `events` for its fields and raw lines.
+ */
+export function queries(
+  c: Compiled,
+  s: ExplorerState,
+  opts: { pageSize: number; bucket: string; linkMax: number; pointMax: number },
+) {
   const w = `(${c.where})`;
   const cols = c.fields.map((f) => `${sqlText(f)} AS ${q(f.name)}`).join(", ");
   const axis = (name: string) => {
@@ -149,12 +174,15 @@ export function queries(c: Compiled, s: ExplorerState, opts: { pageSize: number;
   const lt = axis(s.lt);
   const val = (f: FieldDef) => (f.kind === "num" ? `(${f.sql})` : `nullif(${f.sql}, '')`);
   return {
-    count: `SELECT count(*)::INTEGER AS n FROM events WHERE ${w}`,
-    rows: `SELECT file, line::INTEGER AS line, raw${cols ? `, ${cols}` : ""} FROM events WHERE ${w} ORDER BY file, line LIMIT ${opts.pageSize} OFFSET ${s.page * opts.pageSize}`,
-    // Also the count: the sum over every bucket, the NULL-time bucket included.
-    series: `SELECT date_trunc('${opts.bucket}', ts) AS t, count(*)::INTEGER AS n FROM events WHERE ${w} GROUP BY 1 ORDER BY 1`,
-    points: `SELECT ${val(x)} AS x, ${val(y)} AS y${z ? `, ${val(z)} AS z` : ""}, count(*)::INTEGER AS count FROM events WHERE ${w} GROUP BY ALL HAVING x IS NOT NULL AND y IS NOT NULL${z ? " AND z IS NOT NULL" : ""} ORDER BY count DESC LIMIT ${opts.pointMax}`,
-    links: `SELECT ${sqlText(ls)} AS s${le ? `, ${sqlText(le)} AS e` : ""}, ${sqlText(lt)} AS t, count(*)::INTEGER AS count FROM events WHERE ${w} GROUP BY ALL ORDER BY count DESC, s LIMIT ${opts.linkMax}`,
+    select: `CREATE OR REPLACE TABLE explorer_sel AS SELECT file, line, date_trunc('${opts.bucket}', ts) AS t,
+  ${val(x)} AS x, ${val(y)} AS y, ${z ? val(z) : "NULL"} AS z,
+  ${sqlText(ls)} AS ls, ${le ? sqlText(le) : "NULL"} AS le, ${sqlText(lt)} AS lt
+FROM events WHERE ${w}`,
+    series: "SELECT t, count(*)::INTEGER AS n FROM explorer_sel GROUP BY 1 ORDER BY 1",
+    rows: `WITH p AS (SELECT file, line FROM explorer_sel ORDER BY file, line LIMIT ${opts.pageSize} OFFSET ${s.page * opts.pageSize})
+SELECT e.file, e.line::INTEGER AS line, e.raw${cols ? `, ${cols}` : ""} FROM events e JOIN p ON e.file = p.file AND e.line = p.line ORDER BY e.file, e.line`,
+    points: `SELECT x, y${z ? ", z" : ""}, count(*)::INTEGER AS count FROM explorer_sel WHERE x IS NOT NULL AND y IS NOT NULL${z ? " AND z IS NOT NULL" : ""} GROUP BY ALL ORDER BY count DESC LIMIT ${opts.pointMax}`,
+    links: `SELECT ls AS s${le ? ", le AS e" : ""}, lt AS t, count(*)::INTEGER AS count FROM explorer_sel GROUP BY ALL ORDER BY count DESC, s LIMIT ${opts.linkMax}`,
   };
 }
 

@@ -4,13 +4,20 @@
 // shown inline and the last good result stays. The state lives in the URL hash.
 
 import * as Plot from "npm:@observablehq/plot";
-import { ConfigError, buildGraph, type Graph, parseConfig, toDot, toGraphML } from "../lib/graph/index.js";
 import type { ExplorerView } from "../lib/findings/index.js";
+import {
+  buildGraph,
+  ConfigError,
+  type Graph,
+  parseConfig,
+  toDot,
+  toGraphML,
+} from "../lib/graph/index.js";
 import { COLUMNS } from "../lib/schema.js";
 import {
   autoBucket,
-  commandLine,
   type Compiled,
+  commandLine,
   compile,
   csvCell,
   DEFAULT_STATE,
@@ -24,14 +31,18 @@ import {
 import { findingsPanel } from "./findings.js";
 import { linkGraph } from "./linkgraph.js";
 import { type DuckDb, type LocalLogResult, localLogPicker } from "./local-log.js";
-import { rows as toRows, toDate } from "./overview.js";
+import { toDate, rows as toRows } from "./overview.js";
 import { scatter3d, scatter3dToSvg } from "./scatter3d.js";
 
 type Row = Record<string, unknown>;
 const PAGE = 50;
 const fmt = (n: number) => String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ",");
 
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string> = {}, ...children: (Node | string)[]) {
+function el<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  attrs: Record<string, string> = {},
+  ...children: (Node | string)[]
+) {
   const e = document.createElement(tag);
   for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
   e.append(...children);
@@ -56,13 +67,15 @@ function download(data: BlobPart, name: string, type: string) {
  */
 export async function prepareBundled(db: DuckDb): Promise<void> {
   const have = new Set(
-    toRows((await db.query("SELECT column_name FROM information_schema.columns WHERE table_name = 'events_page'")) as Iterable<unknown>).map(
-      (r) => String(r.column_name),
-    ),
+    toRows(
+      (await db.query(
+        "SELECT column_name FROM information_schema.columns WHERE table_name = 'events_page'",
+      )) as Iterable<unknown>,
+    ).map((r) => String(r.column_name)),
   );
   const cols = COLUMNS.map(([name, type]) => {
     if (name === "raw") return "r.raw";
-    if (name === "ts_text")
+    if (name === "ts_text" && !have.has("ts_text"))
       return `nullif(regexp_extract(r.raw, '^(?:<\\d+>)?([A-Z][a-z]{2} [ 0-9]\\d \\d\\d:\\d\\d:\\d\\d)', 1), '') AS ts_text`;
     if (have.has(name)) return `p."${name}"::${type} AS "${name}"`;
     return `NULL::${type} AS "${name}"`;
@@ -74,7 +87,9 @@ export async function prepareBundled(db: DuckDb): Promise<void> {
   await db.query("DROP TABLE IF EXISTS raw_lines");
 }
 
-const DEFAULT_CONFIG = (net: string) => `# AfterGlow colours (edit me): $fields[0] = source, [1] = event, [2] = target
+const DEFAULT_CONFIG = (
+  net: string,
+) => `# AfterGlow colours (edit me): $fields[0] = source, [1] = event, [2] = target
 color.source="lightblue" if ($fields[0]=~/^${net.replace(/\.0(\.0)*\/\d+$/, "").replaceAll(".", "\\.")}\\./)
 color.source="red"
 color.event="yellow" if ($fields[2]==6667)
@@ -93,7 +108,10 @@ export interface ExplorerElement extends HTMLElement {
   apply(view: Partial<ExplorerState>): Promise<number>;
 }
 
-export function explorer(db: DuckDb, options: { width?: number; source?: string } = {}): ExplorerElement {
+export function explorer(
+  db: DuckDb,
+  options: { width?: number; source?: string } = {},
+): ExplorerElement {
   const width = Math.max(480, options.width ?? 900);
   let state: ExplorerState = hashToState(location.hash);
   let dataName: string | null = null; // a local file's name, for the command line
@@ -101,20 +119,64 @@ export function explorer(db: DuckDb, options: { width?: number; source?: string 
   const q = async (sql: string) => toRows((await db.query(sql)) as Iterable<unknown>);
 
   // ---- inputs
-  const modePsad = el("input", { type: "radio", name: "explorer-mode", value: "psad", id: "mode-psad" });
-  const modeSql = el("input", { type: "radio", name: "explorer-mode", value: "sql", id: "mode-sql" });
-  const fields = el("input", { type: "text", id: "explorer-fields", spellcheck: "false", style: "width:100%;font-family:var(--monospace)" });
-  const regex = el("input", { type: "text", id: "explorer-regex", spellcheck: "false", style: "width:100%;font-family:var(--monospace)" });
-  const neg = el("input", { type: "text", id: "explorer-neg", spellcheck: "false", style: "width:100%;font-family:var(--monospace)" });
-  const where = el("textarea", { id: "explorer-where", rows: "2", spellcheck: "false", style: "width:100%;font-family:var(--monospace)" });
-  const cols = el("input", { type: "text", id: "explorer-cols", spellcheck: "false", style: "width:100%;font-family:var(--monospace)" });
-  const error = el("pre", { id: "explorer-error", class: "explorer-error", style: "color:#d62728;white-space:pre-wrap;display:none;margin:.3em 0" });
+  const modePsad = el("input", {
+    type: "radio",
+    name: "explorer-mode",
+    value: "psad",
+    id: "mode-psad",
+  });
+  const modeSql = el("input", {
+    type: "radio",
+    name: "explorer-mode",
+    value: "sql",
+    id: "mode-sql",
+  });
+  const fields = el("input", {
+    type: "text",
+    id: "explorer-fields",
+    spellcheck: "false",
+    style: "width:100%;font-family:var(--monospace)",
+  });
+  const regex = el("input", {
+    type: "text",
+    id: "explorer-regex",
+    spellcheck: "false",
+    style: "width:100%;font-family:var(--monospace)",
+  });
+  const neg = el("input", {
+    type: "text",
+    id: "explorer-neg",
+    spellcheck: "false",
+    style: "width:100%;font-family:var(--monospace)",
+  });
+  const where = el("textarea", {
+    id: "explorer-where",
+    rows: "2",
+    spellcheck: "false",
+    style: "width:100%;font-family:var(--monospace)",
+  });
+  const cols = el("input", {
+    type: "text",
+    id: "explorer-cols",
+    spellcheck: "false",
+    style: "width:100%;font-family:var(--monospace)",
+  });
+  const error = el("pre", {
+    id: "explorer-error",
+    class: "explorer-error",
+    style: "color:#d62728;white-space:pre-wrap;display:none;margin:.3em 0",
+  });
   const notes = el("div", { class: "muted", style: "font-size:.85em" });
   const psadBox = el(
     "div",
     { id: "explorer-psad" },
     el("label", {}, "psad fields and criteria (", el("code", {}, "--CSV-fields"), ")", fields),
-    el("div", { class: "grid grid-cols-2", style: "gap:1em;margin:0" }, el("label", {}, "regex on the raw line (", el("code", {}, "--CSV-regex"), ")", regex), el("label", {}, "negated regex (", el("code", {}, "--CSV-neg-regex"), ")", neg)),
+    el(
+      "div",
+      { class: "grid grid-cols-2", style: "gap:1em;margin:0" },
+      el("label", {}, "regex on the raw line (", el("code", {}, "--CSV-regex"), ")", regex),
+      el("label", {}, "negated regex (", el("code", {}, "--CSV-neg-regex"), ")", neg),
+    ),
   );
   const sqlBox = el(
     "div",
@@ -125,7 +187,19 @@ export function explorer(db: DuckDb, options: { width?: number; source?: string 
   const form = el(
     "div",
     { class: "card", id: "explorer-form" },
-    el("div", {}, el("label", {}, modePsad, " psad filter"), " ", el("label", {}, modeSql, " SQL WHERE"), " ", el("span", { class: "muted", style: "font-size:.85em" }, "— SQL runs only in DuckDB-wasm in this tab")),
+    el(
+      "div",
+      {},
+      el("label", {}, modePsad, " psad filter"),
+      " ",
+      el("label", {}, modeSql, " SQL WHERE"),
+      " ",
+      el(
+        "span",
+        { class: "muted", style: "font-size:.85em" },
+        "— SQL runs only in DuckDB-wasm in this tab",
+      ),
+    ),
     psadBox,
     sqlBox,
     error,
@@ -137,8 +211,13 @@ export function explorer(db: DuckDb, options: { width?: number; source?: string 
   const tableBox = el("div", { id: "explorer-table", style: "overflow:auto;max-height:520px" });
   const pager = el("div", { id: "explorer-pager" });
   const seriesBox = el("div", { id: "explorer-series" });
-  const bucketSel = el("select", { id: "explorer-bucket" }, ...["auto", "minute", "hour", "day"].map((b) => el("option", { value: b }, b)));
-  const axisSel = (id: string, allowNone: boolean) => el("select", { id }, ...(allowNone ? [el("option", { value: "" }, "(none: 2D)")] : []));
+  const bucketSel = el(
+    "select",
+    { id: "explorer-bucket" },
+    ...["auto", "minute", "hour", "day"].map((b) => el("option", { value: b }, b)),
+  );
+  const axisSel = (id: string, allowNone: boolean) =>
+    el("select", { id }, ...(allowNone ? [el("option", { value: "" }, "(none: 2D)")] : []));
   const xSel = axisSel("explorer-x", false);
   const ySel = axisSel("explorer-y", false);
   const zSel = axisSel("explorer-z", true);
@@ -146,10 +225,21 @@ export function explorer(db: DuckDb, options: { width?: number; source?: string 
   const lsSel = axisSel("explorer-ls", false);
   const leSel = axisSel("explorer-le", true);
   const ltSel = axisSel("explorer-lt", false);
-  const config = el("textarea", { id: "explorer-config", rows: "6", spellcheck: "false", style: "width:100%;font-family:var(--monospace);font-size:12px" });
-  const configError = el("pre", { id: "explorer-config-error", style: "color:#d62728;white-space:pre-wrap;display:none" });
+  const config = el("textarea", {
+    id: "explorer-config",
+    rows: "6",
+    spellcheck: "false",
+    style: "width:100%;font-family:var(--monospace);font-size:12px",
+  });
+  const configError = el("pre", {
+    id: "explorer-config-error",
+    style: "color:#d62728;white-space:pre-wrap;display:none",
+  });
   const linkBox = el("div", { id: "explorer-links" });
-  const cmd = el("pre", { id: "explorer-command", style: "white-space:pre-wrap;word-break:break-all" });
+  const cmd = el("pre", {
+    id: "explorer-command",
+    style: "white-space:pre-wrap;word-break:break-all",
+  });
   const exportNote = el("div", { class: "muted", style: "font-size:.85em" });
   const button = (label: string, id: string, f: () => unknown) => {
     const b = el("button", { type: "button", id }, label);
@@ -163,7 +253,13 @@ export function explorer(db: DuckDb, options: { width?: number; source?: string 
     return b;
   };
 
-  let good: { c: Compiled; graph: Graph | null; points: Row[]; seriesSvg: SVGSVGElement | HTMLElement | null; lg: ReturnType<typeof linkGraph> | null } = {
+  let good: {
+    c: Compiled;
+    graph: Graph | null;
+    points: Row[];
+    seriesSvg: SVGSVGElement | HTMLElement | null;
+    lg: ReturnType<typeof linkGraph> | null;
+  } = {
     c: { where: "TRUE", fields: [], notes: [] },
     graph: null,
     points: [],
@@ -181,27 +277,69 @@ export function explorer(db: DuckDb, options: { width?: number; source?: string 
       button("psad CSV", "export-psad", async () => {
         const rows = await q(exportSql(good.c, false));
         const names = good.c.fields.map((f) => f.name);
-        download(rows.map((r) => names.map((n) => String(r[n] ?? "")).join(", ")).join("\n") + (rows.length ? "\n" : ""), "psad.csv", "text/csv");
+        download(
+          rows.map((r) => names.map((n) => String(r[n] ?? "")).join(", ")).join("\n") +
+            (rows.length ? "\n" : ""),
+          "psad.csv",
+          "text/csv",
+        );
       }),
       button("CSV (RFC 4180)", "export-csv", async () => {
         const rows = await q(exportSql(good.c, true));
         const names = ["file", "line", ...good.c.fields.map((f) => f.name), "raw"];
-        const lines = [names.map(csvCell).join(","), ...rows.map((r) => names.map((n) => csvCell(r[n])).join(","))];
+        const lines = [
+          names.map(csvCell).join(","),
+          ...rows.map((r) => names.map((n) => csvCell(r[n])).join(",")),
+        ];
         download(`${lines.join("\r\n")}\r\n`, "events.csv", "text/csv");
       }),
       button("Arrow IPC", "export-arrow", async () => {
-        // @ts-ignore -- Framework's npm: import (the Arrow that DuckDB-wasm's results use)
+        // @ts-expect-error -- Framework's npm: import (the Arrow that DuckDB-wasm's results use)
         const arrow = await import("npm:apache-arrow");
-        const table = await db.query(`SELECT * FROM events WHERE (${good.c.where}) ORDER BY file, line`);
-        download(arrow.tableToIPC(table as never, "file"), "events.arrow", "application/vnd.apache.arrow.file");
+        const table = await db.query(
+          `SELECT * FROM events WHERE (${good.c.where}) ORDER BY file, line`,
+        );
+        download(
+          arrow.tableToIPC(table as never, "file"),
+          "events.arrow",
+          "application/vnd.apache.arrow.file",
+        );
       }),
-      button("time series SVG", "export-series-svg", () => good.seriesSvg && download(svgText(good.seriesSvg), "timeseries.svg", "image/svg+xml")),
-      button("time series PNG", "export-series-png", async () => good.seriesSvg && download(await svgToPng(good.seriesSvg), "timeseries.png", "image/png")),
-      button("point graph SVG", "export-points-svg", () => download(scatter3dToSvg(good.points, pointOptions()), "points.svg", "image/svg+xml")),
-      button("link graph SVG", "export-links-svg", () => good.lg && download(good.lg.toSVG(), "linkgraph.svg", "image/svg+xml")),
-      button("link graph PNG", "export-links-png", async () => good.lg && download(await good.lg.toPNG(), "linkgraph.png", "image/png")),
-      button("DOT", "export-dot", () => good.graph && download(toDot(good.graph), "linkgraph.dot", "text/vnd.graphviz")),
-      button("GraphML", "export-graphml", () => good.graph && download(toGraphML(good.graph), "linkgraph.graphml", "application/xml")),
+      button(
+        "time series SVG",
+        "export-series-svg",
+        () =>
+          good.seriesSvg && download(svgText(good.seriesSvg), "timeseries.svg", "image/svg+xml"),
+      ),
+      button(
+        "time series PNG",
+        "export-series-png",
+        async () =>
+          good.seriesSvg && download(await svgToPng(good.seriesSvg), "timeseries.png", "image/png"),
+      ),
+      button("point graph SVG", "export-points-svg", () =>
+        download(scatter3dToSvg(good.points, pointOptions()), "points.svg", "image/svg+xml"),
+      ),
+      button(
+        "link graph SVG",
+        "export-links-svg",
+        () => good.lg && download(good.lg.toSVG(), "linkgraph.svg", "image/svg+xml"),
+      ),
+      button(
+        "link graph PNG",
+        "export-links-png",
+        async () => good.lg && download(await good.lg.toPNG(), "linkgraph.png", "image/png"),
+      ),
+      button(
+        "DOT",
+        "export-dot",
+        () => good.graph && download(toDot(good.graph), "linkgraph.dot", "text/vnd.graphviz"),
+      ),
+      button(
+        "GraphML",
+        "export-graphml",
+        () => good.graph && download(toGraphML(good.graph), "linkgraph.graphml", "application/xml"),
+      ),
     ),
     el(
       "p",
@@ -223,19 +361,37 @@ export function explorer(db: DuckDb, options: { width?: number; source?: string 
     findingsBox,
     form,
     el("div", { class: "card" }, summary, tableBox, pager),
-    el("div", { class: "card" }, el("h2", {}, "Over time"), el("label", {}, "bucket ", bucketSel), seriesBox),
+    el(
+      "div",
+      { class: "card" },
+      el("h2", {}, "Over time"),
+      el("label", {}, "bucket ", bucketSel),
+      seriesBox,
+    ),
     el(
       "div",
       { class: "card" },
       el("h2", {}, "Point graph"),
-      el("div", { style: "display:flex;gap:1em;flex-wrap:wrap" }, el("label", {}, "x ", xSel), el("label", {}, "y ", ySel), el("label", {}, "z ", zSel)),
+      el(
+        "div",
+        { style: "display:flex;gap:1em;flex-wrap:wrap" },
+        el("label", {}, "x ", xSel),
+        el("label", {}, "y ", ySel),
+        el("label", {}, "z ", zSel),
+      ),
       pointsBox,
     ),
     el(
       "div",
       { class: "card" },
       el("h2", {}, "Link graph"),
-      el("div", { style: "display:flex;gap:1em;flex-wrap:wrap" }, el("label", {}, "source ", lsSel), el("label", {}, "event ", leSel), el("label", {}, "target ", ltSel)),
+      el(
+        "div",
+        { style: "display:flex;gap:1em;flex-wrap:wrap" },
+        el("label", {}, "source ", lsSel),
+        el("label", {}, "event ", leSel),
+        el("label", {}, "target ", ltSel),
+      ),
       el("details", {}, el("summary", {}, "AfterGlow configuration"), config, configError),
       linkBox,
     ),
@@ -244,7 +400,11 @@ export function explorer(db: DuckDb, options: { width?: number; source?: string 
   root.lastMs = 0;
 
   const source = root.querySelector("#explorer-source") as HTMLElement;
-  const sourceLabel = el("p", { id: "explorer-data" }, options.source ?? "Data: the bundled honeynet log.");
+  const sourceLabel = el(
+    "p",
+    { id: "explorer-data" },
+    options.source ?? "Data: the bundled honeynet log.",
+  );
   source.append(sourceLabel, localLogPicker(db, onLocal));
 
   function pointOptions() {
@@ -264,7 +424,10 @@ export function explorer(db: DuckDb, options: { width?: number; source?: string 
   // ---- state ↔ inputs
   function fieldOptions(sel: HTMLSelectElement, value: string, names: string[]) {
     const keepNone = sel.querySelector("option[value='']");
-    sel.replaceChildren(...(keepNone ? [keepNone] : []), ...names.map((n) => el("option", { value: n }, n)));
+    sel.replaceChildren(
+      ...(keepNone ? [keepNone] : []),
+      ...names.map((n) => el("option", { value: n }, n)),
+    );
     if (value && !names.includes(value)) sel.append(el("option", { value }, value));
     sel.value = value;
   }
@@ -308,7 +471,8 @@ export function explorer(db: DuckDb, options: { width?: number; source?: string 
       const input = { fields, regex, neg, sql: where, cols }[e.where];
       input.setAttribute("aria-invalid", "true");
       let text = e.message;
-      if (e.position !== null && !text.includes("\n  ")) text += `\n  ${input.value}\n  ${" ".repeat(e.position)}^`;
+      if (e.position !== null && !text.includes("\n  "))
+        text += `\n  ${input.value}\n  ${" ".repeat(e.position)}^`;
       error.textContent = `${text}\n(showing the last valid result)`;
       if (e.position !== null) {
         input.focus();
@@ -356,6 +520,11 @@ export function explorer(db: DuckDb, options: { width?: number; source?: string 
       // One after the other: DuckDB-wasm runs one query at a time anyway, and this way a
       // newer update can cut in between (stale updates stop early).
       results = [];
+      {
+        const t = performance.now();
+        await q(sql.select);
+        timings.select = Math.round(performance.now() - t);
+      }
       for (const k of ["series", "rows", "points", "links"] as const) {
         if (me !== seq) return -1;
         const t = performance.now();
@@ -389,7 +558,13 @@ export function explorer(db: DuckDb, options: { width?: number; source?: string 
       });
       return b;
     };
-    pager.replaceChildren(nav("« first", 0, "page-first"), nav("‹ previous", state.page - 1, "page-prev"), ` page ${fmt(state.page + 1)} of ${fmt(pages)} `, nav("next ›", state.page + 1, "page-next"), nav("last »", pages - 1, "page-last"));
+    pager.replaceChildren(
+      nav("« first", 0, "page-first"),
+      nav("‹ previous", state.page - 1, "page-prev"),
+      ` page ${fmt(state.page + 1)} of ${fmt(pages)} `,
+      nav("next ›", state.page + 1, "page-next"),
+      nav("last »", pages - 1, "page-last"),
+    );
 
     // Time series
     const data = series.map((r) => ({ t: toDate(r.t), n: Number(r.n) }));
@@ -399,32 +574,65 @@ export function explorer(db: DuckDb, options: { width?: number; source?: string 
       height: 220,
       x: { type: "utc", label: `${unit} (log time)` },
       y: { grid: true, label: `events per ${unit}` },
-      marks: [Plot.rectY(data, { x1: "t", x2: (d: { t: Date }) => new Date(d.t.getTime() + ({ minute: 60e3, hour: 3600e3, day: 864e5 } as const)[unit]), y: "n", fill: "#4269d0", tip: true }), Plot.ruleY([0])],
+      marks: [
+        Plot.rectY(data, {
+          x1: "t",
+          x2: (d: { t: Date }) =>
+            new Date(d.t.getTime() + ({ minute: 60e3, hour: 3600e3, day: 864e5 } as const)[unit]),
+          y: "n",
+          fill: "#4269d0",
+          tip: true,
+        }),
+        Plot.ruleY([0]),
+      ],
     });
-    seriesBox.replaceChildren(data.length ? svg : el("em", {}, "No timestamps in the matching events."));
+    seriesBox.replaceChildren(
+      data.length ? svg : el("em", {}, "No timestamps in the matching events."),
+    );
 
     // Point graph
     const pointRows = points.map((r) => ({ ...r, count: Number(r.count) }));
     pointsBox.replaceChildren(
-      pointRows.length ? scatter3d(pointRows, pointOptions()) : el("em", {}, "No points (every row lacks one of the axes)."),
-      el("div", { class: "muted", style: "font-size:.85em" }, `${fmt(pointRows.length)} distinct points${pointRows.length >= 10000 ? " (the 10,000 most frequent)" : ""}; point size = log rows.`),
+      pointRows.length
+        ? scatter3d(pointRows, pointOptions())
+        : el("em", {}, "No points (every row lacks one of the axes)."),
+      el(
+        "div",
+        { class: "muted", style: "font-size:.85em" },
+        `${fmt(pointRows.length)} distinct points${pointRows.length >= 10000 ? " (the 10,000 most frequent)" : ""}; point size = log rows.`,
+      ),
     );
 
     // Link graph
     configError.style.display = cfgError ? "" : "none";
-    configError.textContent = cfgError ? `${cfgError}\n(drawn with the last valid configuration)` : "";
+    configError.textContent = cfgError
+      ? `${cfgError}\n(drawn with the last valid configuration)`
+      : "";
     if (cfg) lastCfg = cfg;
     invalidateLg();
     let graph: Graph | null = null;
     let lg: ReturnType<typeof linkGraph> | null = null;
     try {
-      const tuples = links.map((r) => (state.le ? [String(r.s), String(r.e), String(r.t)] : [String(r.s), String(r.t)]));
+      const tuples = links.map((r) =>
+        state.le ? [String(r.s), String(r.e), String(r.t)] : [String(r.s), String(r.t)],
+      );
       graph = buildGraph(tuples, { config: lastCfg, twoColumn: !state.le });
       const stop = new Promise((resolve) => (invalidateLg = () => resolve(undefined)));
-      lg = tuples.length ? linkGraph(graph, { width: Math.min(width, 900), height: 520, invalidation: stop, rows: links }) : null;
+      lg = tuples.length
+        ? linkGraph(graph, {
+            width: Math.min(width, 900),
+            height: 520,
+            invalidation: stop,
+            rows: links,
+          })
+        : null;
       linkBox.replaceChildren(
         lg ?? el("em", {}, "No rows to draw."),
-        el("div", { class: "muted", style: "font-size:.85em" }, `${fmt(tuples.length)} distinct ${state.le ? "source/event/target" : "source/target"} rows${tuples.length >= 1500 ? " (the 1,500 most frequent)" : ""}, as AfterGlow would get them from psad --CSV --CSV-unique-lines.`),
+        el(
+          "div",
+          { class: "muted", style: "font-size:.85em" },
+          `${fmt(tuples.length)} distinct ${state.le ? "source/event/target" : "source/target"} rows${tuples.length >= 1500 ? " (the 1,500 most frequent)" : ""}, as AfterGlow would get them from psad --CSV --CSV-unique-lines.`,
+        ),
       );
     } catch (e) {
       configError.style.display = "";
@@ -455,12 +663,21 @@ export function explorer(db: DuckDb, options: { width?: number; source?: string 
     timer = setTimeout(() => changed(), 150);
   };
   for (const i of [fields, regex, neg, where, cols, config]) i.addEventListener("input", onInput);
-  for (const i of [modePsad, modeSql, bucketSel, xSel, ySel, zSel, lsSel, leSel, ltSel]) i.addEventListener("change", () => {
-    fromInputs();
-    psadBox.style.display = state.mode === "psad" ? "" : "none";
-    sqlBox.style.display = state.mode === "sql" ? "" : "none";
-    changed(i !== xSel && i !== ySel && i !== zSel && i !== lsSel && i !== leSel && i !== ltSel && i !== bucketSel);
-  });
+  for (const i of [modePsad, modeSql, bucketSel, xSel, ySel, zSel, lsSel, leSel, ltSel])
+    i.addEventListener("change", () => {
+      fromInputs();
+      psadBox.style.display = state.mode === "psad" ? "" : "none";
+      sqlBox.style.display = state.mode === "sql" ? "" : "none";
+      changed(
+        i !== xSel &&
+          i !== ySel &&
+          i !== zSel &&
+          i !== lsSel &&
+          i !== leSel &&
+          i !== ltSel &&
+          i !== bucketSel,
+      );
+    });
   addEventListener("hashchange", () => {
     state = hashToState(location.hash);
     toInputs();
@@ -468,7 +685,12 @@ export function explorer(db: DuckDb, options: { width?: number; source?: string 
   });
 
   root.apply = (view) => {
-    state = { ...DEFAULT_STATE, ...(view.mode === "sql" ? { regex: "" } : { regex: "" }), ...view, page: 0 };
+    state = {
+      ...DEFAULT_STATE,
+      ...(view.mode === "sql" ? { regex: "" } : { regex: "" }),
+      ...view,
+      page: 0,
+    };
     toInputs();
     changed();
     root.scrollIntoView?.({ behavior: "smooth", block: "start" });
@@ -476,7 +698,11 @@ export function explorer(db: DuckDb, options: { width?: number; source?: string 
   };
 
   function openFinding(v: ExplorerView) {
-    root.apply(v.mode === "psad" ? { mode: "psad", fields: v.fields, regex: v.regex ?? "", neg: v.negRegex ?? "" } : { mode: "sql", where: v.where, cols: v.fields ?? DEFAULT_STATE.cols });
+    root.apply(
+      v.mode === "psad"
+        ? { mode: "psad", fields: v.fields, regex: v.regex ?? "", neg: v.negRegex ?? "" }
+        : { mode: "sql", where: v.where, cols: v.fields ?? DEFAULT_STATE.cols },
+    );
     form.scrollIntoView?.({ behavior: "smooth" });
   }
 
@@ -484,10 +710,14 @@ export function explorer(db: DuckDb, options: { width?: number; source?: string 
   async function dataChanged() {
     const [span] = await q("SELECT epoch_ms(max(ts)) - epoch_ms(min(ts)) AS span FROM events");
     bucket = autoBucket(Number(span?.span ?? 0));
-    panel = findingsPanel((sql) => db.query(sql) as Promise<Iterable<unknown>>, { onOpen: openFinding });
+    panel = findingsPanel((sql) => db.query(sql) as Promise<Iterable<unknown>>, {
+      onOpen: openFinding,
+    });
     findingsBox.replaceChildren(panel);
     panel.ready.then(() => {
-      const nets = (panel?.querySelector("#findings-networks") as HTMLInputElement | null)?.value.split(",")[0]?.trim();
+      const nets = (panel?.querySelector("#findings-networks") as HTMLInputElement | null)?.value
+        .split(",")[0]
+        ?.trim();
       if (nets && nets !== internalNet) {
         const wasDefault = state.config === "";
         internalNet = nets;
@@ -514,12 +744,39 @@ export function explorer(db: DuckDb, options: { width?: number; source?: string 
 }
 
 function rowsTable(rows: Row[], names: string[]): HTMLElement {
-  const head = el("thead", {}, el("tr", {}, el("th", {}, ""), el("th", {}, "line"), ...names.map((n) => el("th", {}, n))));
+  const head = el(
+    "thead",
+    {},
+    el("tr", {}, el("th", {}, ""), el("th", {}, "line"), ...names.map((n) => el("th", {}, n))),
+  );
   const body = el("tbody");
   for (const r of rows) {
-    const toggle = el("button", { type: "button", class: "raw-toggle", title: "show the raw log line", "aria-expanded": "false" }, "▸");
-    const tr = el("tr", {}, el("td", {}, toggle), el("td", {}, `${String(r.file)}:${String(r.line)}`), ...names.map((n) => el("td", {}, String(r[n] ?? ""))));
-    const rawTr = el("tr", { class: "raw-line", hidden: "" }, el("td", { colspan: String(names.length + 2) }, el("code", { style: "white-space:pre-wrap;word-break:break-all" }, String(r.raw ?? ""))));
+    const toggle = el(
+      "button",
+      {
+        type: "button",
+        class: "raw-toggle",
+        title: "show the raw log line",
+        "aria-expanded": "false",
+      },
+      "▸",
+    );
+    const tr = el(
+      "tr",
+      {},
+      el("td", {}, toggle),
+      el("td", {}, `${String(r.file)}:${String(r.line)}`),
+      ...names.map((n) => el("td", {}, String(r[n] ?? ""))),
+    );
+    const rawTr = el(
+      "tr",
+      { class: "raw-line", hidden: "" },
+      el(
+        "td",
+        { colspan: String(names.length + 2) },
+        el("code", { style: "white-space:pre-wrap;word-break:break-all" }, String(r.raw ?? "")),
+      ),
+    );
     toggle.addEventListener("click", () => {
       const open = rawTr.hidden;
       rawTr.hidden = !open;
@@ -555,5 +812,7 @@ async function svgToPng(node: Element): Promise<Blob> {
   ctx.fillRect(0, 0, canvas.width, canvas.height);
   ctx.scale(2, 2);
   ctx.drawImage(img, 0, 0);
-  return new Promise((resolve, reject) => canvas.toBlob((b) => (b ? resolve(b) : reject(new Error("PNG encoding failed"))), "image/png"));
+  return new Promise((resolve, reject) =>
+    canvas.toBlob((b) => (b ? resolve(b) : reject(new Error("PNG encoding failed"))), "image/png"),
+  );
 }

@@ -24,7 +24,11 @@ export interface FindingsOptions {
   networks?: string;
 }
 
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string> = {}, ...children: (Node | string)[]) {
+function el<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  attrs: Record<string, string> = {},
+  ...children: (Node | string)[]
+) {
   const e = document.createElement(tag);
   for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
   e.append(...children);
@@ -55,18 +59,35 @@ const toRows = (data: Iterable<unknown>): Row[] =>
 const COLORS = { high: "#d62728", medium: "#ff7f0e", low: "#7f7f7f" };
 
 /** The panel element; `.value` is the latest findings, `.ready` resolves after each run. */
-export function findingsPanel(query: Query, options: FindingsOptions = {}): HTMLElement & { ready: Promise<Finding[]>; value: Finding[]; refresh(): Promise<Finding[]> } {
+export function findingsPanel(
+  query: Query,
+  options: FindingsOptions = {},
+): HTMLElement & { ready: Promise<Finding[]>; value: Finding[]; refresh(): Promise<Finding[]> } {
   const q = async (sql: string) => toRows(await query(sql));
-  const nets = el("input", { type: "text", id: "findings-networks", size: "40", placeholder: "inferring…", "aria-label": "internal networks" });
+  const nets = el("input", {
+    type: "text",
+    id: "findings-networks",
+    size: "40",
+    placeholder: "inferring…",
+    "aria-label": "internal networks",
+  });
   const why = el("span", { class: "muted", style: "font-size:.85em" });
-  const list = el("div", { class: "findings-list", id: "findings-list" }, el("em", {}, "Running the detections…"));
+  const list = el(
+    "div",
+    { class: "findings-list", id: "findings-list" },
+    el("em", {}, "Running the detections…"),
+  );
   const root = el(
     "div",
     { class: "card findings", id: "findings" },
     el("h2", {}, "Findings"),
     el("div", {}, el("label", {}, "Internal networks: ", nets), " ", why),
     list,
-  ) as unknown as HTMLElement & { ready: Promise<Finding[]>; value: Finding[]; refresh(): Promise<Finding[]> };
+  ) as unknown as HTMLElement & {
+    ready: Promise<Finding[]>;
+    value: Finding[];
+    refresh(): Promise<Finding[]>;
+  };
   root.value = [];
   let seq = 0;
 
@@ -89,7 +110,13 @@ export function findingsPanel(query: Query, options: FindingsOptions = {}): HTML
       return el(
         "li",
         { class: `finding finding-${f.severity}`, "data-kind": f.kind, "data-subject": f.subject },
-        el("span", { style: `display:inline-block;min-width:4.5em;font-weight:600;color:${COLORS[f.severity]}` }, f.severity),
+        el(
+          "span",
+          {
+            style: `display:inline-block;min-width:4.5em;font-weight:600;color:${COLORS[f.severity]}`,
+          },
+          f.severity,
+        ),
         a,
         el("div", { class: "muted", style: "margin-left:4.5em;font-size:.9em" }, f.detail),
       );
@@ -98,9 +125,24 @@ export function findingsPanel(query: Query, options: FindingsOptions = {}): HTML
     const shown = items.slice(0, 8);
     const rest = items.slice(8);
     list.replaceChildren(
-      found.length === 0 ? el("em", {}, "Nothing found with these networks.") : el("ul", { style: "list-style:none;padding:0;margin:.5em 0" }, ...shown),
-      ...(rest.length ? [el("details", {}, el("summary", {}, `${rest.length} more`), el("ul", { style: "list-style:none;padding:0" }, ...rest))] : []),
-      el("div", { class: "muted", style: "font-size:.8em" }, `${found.length} findings, ${Math.round(performance.now() - t0)} ms of SQL in your browser.`),
+      found.length === 0
+        ? el("em", {}, "Nothing found with these networks.")
+        : el("ul", { style: "list-style:none;padding:0;margin:.5em 0" }, ...shown),
+      ...(rest.length
+        ? [
+            el(
+              "details",
+              {},
+              el("summary", {}, `${rest.length} more`),
+              el("ul", { style: "list-style:none;padding:0" }, ...rest),
+            ),
+          ]
+        : []),
+      el(
+        "div",
+        { class: "muted", style: "font-size:.8em" },
+        `${found.length} findings, ${Math.round(performance.now() - t0)} ms of SQL in your browser.`,
+      ),
     );
     return found;
   }
@@ -133,7 +175,13 @@ export function findingsPanel(query: Query, options: FindingsOptions = {}): HTML
   });
   root.refresh = () => (root.ready = start());
   root.ready = start().catch((e) => {
-    list.replaceChildren(el("span", { class: "explorer-error" }, `Findings failed: ${e instanceof Error ? e.message : String(e)}`));
+    list.replaceChildren(
+      el(
+        "span",
+        { class: "explorer-error" },
+        `Findings failed: ${e instanceof Error ? e.message : String(e)}`,
+      ),
+    );
     return [];
   });
   return root;

@@ -22,7 +22,13 @@ import {
 import { tsToEpochMs } from "../data/_arrow.js";
 import { COLUMNS, type ColumnName, type ColumnType, type FwEvent } from "../lib/schema.js";
 
-type NumArray = Uint8Array | Uint16Array | Uint32Array | Float64Array | BigUint64Array | BigInt64Array;
+type NumArray =
+  | Uint8Array
+  | Uint16Array
+  | Uint32Array
+  | Float64Array
+  | BigUint64Array
+  | BigInt64Array;
 
 function numeric(type: ColumnType): { arrow: DataType; make: (n: number) => NumArray } | null {
   switch (type) {
@@ -100,7 +106,13 @@ export function eventsTable(events: readonly FwEvent[]): Table {
         if (v) values[i >> 3] |= 1 << (i & 7);
       }
       vectors[name] = makeVector(
-        makeData({ type: new Bool(), length: n, nullCount: nulls, data: values, nullBitmap: valid }),
+        makeData({
+          type: new Bool(),
+          length: n,
+          nullCount: nulls,
+          data: values,
+          nullBitmap: valid,
+        }),
       );
     } else if (num) {
       const data = num.make(n);
@@ -115,7 +127,9 @@ export function eventsTable(events: readonly FwEvent[]): Table {
           continue;
         }
         valid[i >> 3] |= 1 << (i & 7);
-        if (big) (data as BigInt64Array)[i] = type === "TIMESTAMP" ? BigInt(v as number) * 1000n : BigInt(v as bigint);
+        if (big)
+          (data as BigInt64Array)[i] =
+            type === "TIMESTAMP" ? BigInt(v as number) * 1000n : BigInt(v as bigint);
         else (data as Float64Array)[i] = v as number;
       }
       vectors[name] = makeVector(

@@ -39,7 +39,10 @@ export async function parseLocalLog(
     pending = [];
     post({ type: "batch", ipc, rows, counts: { ...counts } }, [ipc.buffer]);
   };
-  for await (const batch of parseStream(chunksOf(req.file, counts), { file: req.name, year: req.year })) {
+  for await (const batch of parseStream(chunksOf(req.file, counts), {
+    file: req.name,
+    year: req.year,
+  })) {
     counts.lines += batch.lines;
     counts.other += batch.other;
     counts.malformed += batch.malformed.length;

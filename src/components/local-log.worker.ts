@@ -2,8 +2,8 @@
 // events as Arrow IPC batches (every schema column, raw included) for DuckDB-wasm, with
 // progress and the line accounting. The file never leaves the browser.
 
-import type { LocalLogFromWorker, LocalLogToWorker } from "./local-log-protocol.js";
 import { parseLocalLog } from "./local-log-parse.js";
+import type { LocalLogFromWorker, LocalLogToWorker } from "./local-log-protocol.js";
 
 addEventListener("message", async ({ data }: MessageEvent<LocalLogToWorker>) => {
   try {

@@ -158,7 +158,9 @@ export const PORT_NAMES: Record<number, string> = {
   6697: "IRC (TLS)",
   7000: "IRC",
 };
-const RISKY_OUT = new Set([22, 23, 6660, 6661, 6662, 6663, 6664, 6665, 6666, 6667, 6668, 6669, 6697, 7000]);
+const RISKY_OUT = new Set([
+  22, 23, 6660, 6661, 6662, 6663, 6664, 6665, 6666, 6667, 6668, 6669, 6697, 7000,
+]);
 
 export interface Thresholds {
   /** Distinct destination ports from one source to call it a port scan. */
@@ -169,7 +171,12 @@ export interface Thresholds {
   spikeK: number;
   limit: number;
 }
-export const DEFAULT_THRESHOLDS: Thresholds = { scanPorts: 20, sweepHosts: 10, spikeK: 8, limit: 10 };
+export const DEFAULT_THRESHOLDS: Thresholds = {
+  scanPorts: 20,
+  sweepHosts: 10,
+  spikeK: 8,
+  limit: 10,
+};
 
 /** The detections' SQL for the given internal networks (over `table`, default `events`). */
 export function detections(
@@ -262,6 +269,14 @@ type Row = Record<string, unknown>;
 const n = (v: unknown) => (typeof v === "bigint" ? Number(v) : Number(v ?? 0));
 const s = (v: unknown) => (v == null ? "" : String(v));
 const portName = (p: number) => (PORT_NAMES[p] ? `${p} (${PORT_NAMES[p]})` : String(p));
+/** A timestamp as DuckDB hands it over (Date, epoch ms, bigint µs or text) → `YYYY-MM-DD`. */
+export function day(v: unknown): string {
+  if (v == null) return "?";
+  if (v instanceof Date) return v.toISOString().slice(0, 10);
+  if (typeof v === "number") return new Date(v).toISOString().slice(0, 10);
+  if (typeof v === "bigint") return new Date(Number(v / 1000n)).toISOString().slice(0, 10);
+  return String(v).slice(0, 10);
+}
 const fmt = (x: number) => String(x).replace(/\B(?=(\d{3})+(?!\d))/g, ",");
 
 /** A psad filter criterion for a net list: `11.11.0.0/16` (psad takes one; first net). */
@@ -291,7 +306,10 @@ export function toFindings(
     const hosts = rows.reduce((a, r) => a + n(r.hosts), 0);
     const list = rows
       .slice(0, 8)
-      .map((r) => `${portName(n(r.port))} ×${fmt(n(r.events))} to ${fmt(n(r.hosts))} host${n(r.hosts) === 1 ? "" : "s"}`)
+      .map(
+        (r) =>
+          `${portName(n(r.port))} ×${fmt(n(r.events))} to ${fmt(n(r.hosts))} host${n(r.hosts) === 1 ? "" : "s"}`,
+      )
       .join(", ");
     out.push({
       id: `outbound:${src}`,
@@ -343,7 +361,7 @@ export function toFindings(
       kind: "worm",
       severity: "medium",
       title: `Nachi worm signature: ${fmt(n(nachi.events))} 92-byte ICMP echo requests`,
-      detail: `From ${fmt(n(nachi.sources))} sources to ${fmt(n(nachi.targets))} targets (${s(nachi.first).slice(0, 10)} – ${s(nachi.last).slice(0, 10)}).`,
+      detail: `From ${fmt(n(nachi.sources))} sources to ${fmt(n(nachi.targets))} targets (${day(nachi.first)} – ${day(nachi.last)}).`,
       subject: "nachi",
       events: n(nachi.events),
       view: { mode: "psad", fields: "src dst ip_len:92", regex: "PROTO=ICMP.*TYPE=8" },

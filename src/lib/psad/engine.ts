@@ -8,10 +8,13 @@ import {
   renderValue,
   toPredicate,
 } from "../filter/index.js";
-import { createLineParser } from "../parse/index.js";
+import { createLineParser, type LineResult } from "../parse/index.js";
 import type { FwEvent } from "../schema.js";
-import { createPsadLineParser, type PsadDropReason, type PsadLineResult } from "./line.js";
 import { epochs, type YearHint } from "./time.js";
+import { type PsadSkipReason, psadFilter, psadSkip } from "./visible.js";
+
+/** Why a line gave no row: psad's visibility rules, or a line the shared parser cannot read. */
+export type PsadDropReason = PsadSkipReason | "malformed";
 
 export interface PsadRunOptions {
   filter: Filter;
@@ -25,16 +28,20 @@ export interface PsadRunOptions {
   startLine?: number;
   /** 1-based last line to read (inclusive; psad's is exclusive). */
   endLine?: number;
+  /** Keep TCP packets with ACK or RST (psad's `IGNORE_CONNTRACK_BUG_PKTS=N`). */
   keepAckRst?: boolean;
   /**
-   * Read lines with the general parser instead of psad's: keeps what psad drops (no OUT=,
-   * compressed IPv6, AH/ESP/SCTP/GRE, IPv4 UDPLITE, INCOMPLETE headers, …); only the TCP
-   * ACK/RST rule (and `keepAckRst`) still applies.
+   * Do not apply psad's visibility rules (`psadSkip`): every event the shared parser reads
+   * gives a row, including what psad skips (TCP ACK/RST, no OUT=, compressed IPv6,
+   * AH/ESP/SCTP/GRE, IPv4 UDPLITE, INCOMPLETE headers, …).
    */
   allEvents?: boolean;
 }
 
-/** One psad CSV row for an event: the printed values of the chosen fields. */
+/**
+ * One psad CSV row for an event: the printed values of the chosen fields. Give it the
+ * fields of a {@link psadFilter}ed filter for psad's own renderings (timestamp, …).
+ */
 export function psadValues(e: FwEvent, fields: readonly FieldDef[]): string[] {
   return fields.map((f) => renderValue(f.value(e)));
 }
@@ -52,44 +59,73 @@ export class PsadRun {
   /** Gnuplot mode: the rows kept for the final rendering. */
   readonly rows: string[][] = [];
   done = false;
-  private readonly parse: (text: string, lineNo: number) => PsadLineResult;
+  private readonly parse: (text: string, lineNo: number) => LineResult;
   private readonly pred;
   private readonly fields: FieldDef[];
   private readonly seen = new Set<string>();
   private readonly re: RegExp | null;
   private readonly neg: RegExp | null;
-  private readonly quick: ((raw: string) => boolean) | null;
   private readonly quickNets: QuickNet[];
+  private readonly skip: { keepAckRst: boolean } | null;
+  private readonly keys = new AddressKeys();
 
   constructor(
     private readonly opts: PsadRunOptions,
     private readonly onRow: (line: string) => void = () => {},
   ) {
-    this.parse = opts.allEvents
-      ? generalParser(opts.file, opts.keepAckRst ?? false)
-      : createPsadLineParser({ file: opts.file, keepAckRst: opts.keepAckRst });
+    // the one parser; no year: psad prints the stamps as logged (gnuplot: see time.ts)
+    this.parse = createLineParser({ file: opts.file });
+    this.skip = opts.allEvents ? null : { keepAckRst: opts.keepAckRst ?? false };
     // the regexes are tested on the raw line before parsing (same result, much faster)
     this.re = opts.filter.regex ? new RegExp(opts.filter.regex.portable) : null;
     this.neg = opts.filter.negRegex ? new RegExp(opts.filter.negRegex.portable) : null;
-    this.pred = toPredicate({ ...opts.filter, regex: null, negRegex: null });
-    this.fields = opts.filter.fields.map((f) => f.field);
+    const filter = psadFilter(opts.filter);
+    this.pred = toPredicate({ ...filter, regex: null, negRegex: null });
+    this.fields = filter.fields.map((f) => f.field);
     this.quickNets = quickNets(opts.filter);
-    this.quick = quickReject(this.quickNets);
   }
 
   /**
-   * The same cheap pre-parse rejection as push() applies, on the bytes of a line
-   * (`buf[start, end)`, latin1): lets a byte-level reader skip decoding most lines.
+   * The cheap test push() applies before parsing, on a line `text[start, end)`: true when
+   * an IPv4 `src`/`dst` criterion would reject the line anyway. It only decides when the
+   * line has exactly one `SRC=` (`DST=`) holding a dotted quad and at most one of the
+   * other (so the address the parser reads is unambiguous); otherwise the parse decides.
    */
-  rejectsBytes(buf: Uint8Array, start: number, end: number): boolean {
+  rejects(text: string, start = 0, end = text.length): boolean {
+    if (this.quickNets.length === 0) return false;
+    const k = this.keys.reset();
+    for (let i = text.indexOf("=", start + 3); i >= 0 && i < end; i = text.indexOf("=", i + 1))
+      k.see(text.charCodeAt(i - 3), text.charCodeAt(i - 2), text.charCodeAt(i - 1), i + 1);
     for (const q of this.quickNets) {
-      const i = findOnce(buf, start, end, q.key);
-      if (i < 0) continue;
-      if (findOnce(buf, start, end, q.other) === -2) continue;
-      const v = quadAtBytes(buf, i + 4, end);
+      const at = k.valueAt(q.src);
+      if (at < 0) continue;
+      const v = quadAt(text, at, end);
       if (v >= 0 && (v < q.lo || v > q.hi)) return true;
     }
     return false;
+  }
+
+  /**
+   * {@link rejects} on the bytes of a line, `buf[start, end)` (latin1): lets a byte-level
+   * reader skip decoding most lines.
+   */
+  rejectsBytes(buf: Uint8Array, start: number, end: number): boolean {
+    if (this.quickNets.length === 0) return false;
+    const k = this.keys.reset();
+    for (let i = start + 3; i < end; i++)
+      if (buf[i] === 61)
+        k.see(buf[i - 3] as number, buf[i - 2] as number, buf[i - 1] as number, i + 1);
+    for (const q of this.quickNets) {
+      const at = k.valueAt(q.src);
+      if (at < 0) continue;
+      const v = quadAtBytes(buf, at, end);
+      if (v >= 0 && (v < q.lo || v > q.hi)) return true;
+    }
+    return false;
+  }
+
+  private drop(why: PsadDropReason): void {
+    this.drops.set(why, (this.drops.get(why) ?? 0) + 1);
   }
 
   /** Feed the next line (without its terminator). Returns false once no more lines are needed. */
@@ -104,14 +140,22 @@ export class PsadRun {
     if (startLine && n < startLine) return true;
     if (this.re && !this.re.test(raw)) return true;
     if (this.neg?.test(raw)) return true;
-    if (this.quick?.(raw)) return true;
+    if (this.rejects(raw)) return true;
     const r = this.parse(raw, n);
     if (r.kind !== "event") {
-      if (r.kind === "drop") this.drops.set(r.reason, (this.drops.get(r.reason) ?? 0) + 1);
+      if (r.kind === "malformed") this.drop("malformed");
       return true;
     }
-    if (!this.pred(r.event)) return true;
-    const values = psadValues(r.event, this.fields);
+    const e = r.event;
+    if (this.skip) {
+      const why = psadSkip(e, this.skip);
+      if (why !== null) {
+        this.drop(why);
+        return true;
+      }
+    }
+    if (!this.pred(e)) return true;
+    const values = psadValues(e, this.fields);
     if (this.opts.mode === "gnuplot") {
       this.rows.push(values);
       this.matched++;
@@ -132,13 +176,13 @@ export class PsadRun {
   }
 }
 
-/** The dotted quad at s[i…] followed by whitespace (psad's $ipv4_re), as an integer; -1 if none. */
-function quadAt(s: string, i: number): number {
+/** The dotted quad at s[i…] followed by a space (psad's $ipv4_re), as an integer; -1 if none. */
+function quadAt(s: string, i: number, end: number): number {
   let n = 0;
   let o = 0;
   let digits = 0;
   let dots = 0;
-  for (; i < s.length; i++) {
+  for (; i < end; i++) {
     const c = s.charCodeAt(i);
     if (c >= 48 && c <= 57) {
       if (++digits > 3) return -1;
@@ -150,67 +194,36 @@ function quadAt(s: string, i: number): number {
       digits = 0;
     } else break;
   }
-  if (dots !== 3 || digits === 0 || i >= s.length || s.charCodeAt(i) !== 32) return -1;
+  if (dots !== 3 || digits === 0 || i >= end || s.charCodeAt(i) !== 32) return -1;
   return n * 256 + o;
 }
 
-interface QuickNet {
-  key: string;
-  other: string;
-  lo: number;
-  hi: number;
-}
-
-function quickNets(filter: Filter): QuickNet[] {
-  const out: QuickNet[] = [];
-  for (const spec of filter.fields) {
-    const c = spec.criterion;
-    if (c?.kind !== "net" || c.family !== 4 || spec.negate) continue;
-    const src = spec.name === "src";
-    out.push({
-      key: src ? "SRC=" : "DST=",
-      other: src ? "DST=" : "SRC=",
-      lo: Number(c.lo),
-      hi: Number(c.hi),
-    });
+/** The `SRC=` and `DST=` keys of one line: where the (last) value starts, how many. */
+class AddressKeys {
+  private src = -1;
+  private srcN = 0;
+  private dst = -1;
+  private dstN = 0;
+  reset(): this {
+    this.src = this.dst = -1;
+    this.srcN = this.dstN = 0;
+    return this;
   }
-  return out;
-}
-
-/**
- * A cheap test that rejects lines an IPv4 src/dst criterion would reject anyway, before the
- * full parse. It only decides when the line has exactly one SRC= and one DST= (so psad's
- * address is unambiguous) and the address is a dotted quad; otherwise the full parse decides.
- */
-function quickReject(nets: QuickNet[]): ((raw: string) => boolean) | null {
-  if (nets.length === 0) return null;
-  return (raw) => {
-    for (const q of nets) {
-      const i = raw.indexOf(q.key);
-      if (i < 0 || raw.indexOf(q.key, i + 4) >= 0) continue;
-      const j = raw.indexOf(q.other);
-      if (j >= 0 && raw.indexOf(q.other, j + 4) >= 0) continue;
-      const v = quadAt(raw, i + 4);
-      if (v >= 0 && (v < q.lo || v > q.hi)) return true;
-    }
-    return false;
-  };
-}
-
-/** Offset of the only occurrence of a 4-byte ASCII key in buf[start, end); -1 none, -2 several. */
-function findOnce(buf: Uint8Array, start: number, end: number, key: string): number {
-  const k0 = key.charCodeAt(0);
-  const k1 = key.charCodeAt(1);
-  const k2 = key.charCodeAt(2);
-  const k3 = key.charCodeAt(3);
-  let found = -1;
-  for (let i = start; i + 3 < end; i++) {
-    if (buf[i] === k0 && buf[i + 1] === k1 && buf[i + 2] === k2 && buf[i + 3] === k3) {
-      if (found >= 0) return -2;
-      found = i;
+  /** The 3 characters a, b, c before an "=" whose value starts at `value`. */
+  see(a: number, b: number, c: number, value: number): void {
+    if (a === 83 && b === 82 && c === 67) {
+      this.src = value; // SRC=
+      this.srcN++;
+    } else if (a === 68 && b === 83 && c === 84) {
+      this.dst = value; // DST=
+      this.dstN++;
     }
   }
-  return found;
+  /** Where the SRC= (src) or DST= value starts, if unambiguous: one of it, at most one of the other. */
+  valueAt(src: boolean): number {
+    if (src) return this.srcN === 1 && this.dstN <= 1 ? this.src : -1;
+    return this.dstN === 1 && this.srcN <= 1 ? this.dst : -1;
+  }
 }
 
 function quadAtBytes(buf: Uint8Array, i: number, end: number): number {
@@ -234,21 +247,22 @@ function quadAtBytes(buf: Uint8Array, i: number, end: number): number {
   return n * 256 + o;
 }
 
-/** The general parser, with psad's ACK/RST rule: for `allEvents`. */
-function generalParser(
-  file: string,
-  keepAckRst: boolean,
-): (text: string, lineNo: number) => PsadLineResult {
-  const parse = createLineParser({ file });
-  return (text, lineNo) => {
-    const r = parse(text, lineNo);
-    if (r.kind === "malformed") return { kind: "drop", reason: "malformed" };
-    if (r.kind === "other") return r;
-    const e = r.event;
-    if (!keepAckRst && e.proto === "TCP" && (e.ack || e.rst || /ACK|RST/.test(e.flags ?? "")))
-      return { kind: "drop", reason: "TCP ACK/RST (IGNORE_CONNTRACK_BUG_PKTS)" };
-    return r;
-  };
+interface QuickNet {
+  /** The criterion is on `src` (else `dst`). */
+  src: boolean;
+  lo: number;
+  hi: number;
+}
+
+/** The IPv4 network criteria on src/dst that {@link PsadRun.rejects} can test on the text. */
+function quickNets(filter: Filter): QuickNet[] {
+  const out: QuickNet[] = [];
+  for (const spec of filter.fields) {
+    const c = spec.criterion;
+    if (c?.kind !== "net" || c.family !== 4 || spec.negate) continue;
+    out.push({ src: spec.name === "src", lo: Number(c.lo), hi: Number(c.hi) });
+  }
+  return out;
 }
 
 // ---------------------------------------------------------------- gnuplot .dat
