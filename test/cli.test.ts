@@ -179,6 +179,35 @@ describe("fwglow convert on the honeynet log", () => {
     ]);
     assert.equal(c.stdout, 'neg,txt,q,z\n-1,\'-1,"a,b",\n');
   });
+
+  test("--where compiles psad criteria: the book's figure 14-14 selection (141 rows, psad's count)", async () => {
+    const args = ["--where", "src:11.11.0.0/16 dst:not11.11.0.0/16", "--regex", "SYN URGP="];
+    const q = await fwglow([
+      "query",
+      "SELECT count(*) AS n, count(DISTINCT dst) AS d, min(src) AS s, max(src) AS t FROM events",
+      "-d",
+      parquet,
+      "-f",
+      "csv",
+      ...args,
+    ]);
+    assert.equal(q.code, 0, q.stderr);
+    assert.equal(q.stdout, "n,d,s,t\n141,40,11.11.79.67,11.11.79.67\n");
+    const out = join(dir, "outbound.parquet");
+    const c = await fwglow(["convert", "-o", out, "-q", ...args]);
+    assert.equal(c.code, 0, c.stderr);
+    const n = await fwglow(["query", "SELECT count(*) AS n FROM events", "-d", out, "-f", "csv"]);
+    assert.equal(n.stdout, "n\n141\n");
+  });
+
+  test("--where errors point at the token, exit 2", async () => {
+    const q = await fwglow(["query", "SELECT 1", "-d", parquet, "--where", "dst:11.11.0.0/99"]);
+    assert.equal(q.code, 2);
+    assert.match(q.stderr, /prefix length/);
+    assert.match(q.stderr, /\^/);
+    const r = await fwglow(["query", "SELECT 1", "-d", parquet, "--regex", "(a"]);
+    assert.equal(r.code, 2);
+  });
 });
 
 describe("fwglow parse", () => {

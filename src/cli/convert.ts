@@ -16,6 +16,7 @@ import {
 } from "./inputs.js";
 import { EventParquetWriter, type ParquetWriterOptions } from "./parquet.js";
 import { createProgress } from "./progress.js";
+import { WHERE_OPTIONS, WHERE_USAGE, whereSql } from "./where.js";
 
 export interface ConvertProgress {
   /** Bytes read so far (compressed bytes for gzip input) and the total, null when unknown (stdin). */
@@ -165,6 +166,7 @@ Options:
   --year Y            year of the first record of each file (BSD syslog stamps have no year);
                       default: the file's modification year, minus the Dec→Jan rollovers in it
   --rejects FILE      write the malformed lines as NDJSON {file, line, reason, raw}
+${WHERE_USAGE}
   -q, --quiet         no summary
   -h, --help          this help
 
@@ -182,6 +184,7 @@ export const command: Command = {
       year: { type: "string" },
       rejects: { type: "string" },
       quiet: { type: "boolean", short: "q" },
+      ...WHERE_OPTIONS,
     });
     if (!values.output) throw new UsageError("missing -o OUT.parquet");
     const year = values.year === undefined ? undefined : parseYear(values.year);
@@ -195,6 +198,7 @@ export const command: Command = {
         out,
         year,
         rejects: values.rejects,
+        whereSql: whereSql(values),
         stdin: io.stdin,
         onProgress: (p) => {
           progress ??= createProgress(io.stderr, p.totalBytes);

@@ -7,6 +7,7 @@ import { convertToParquet } from "./convert.js";
 import { defaultDataset, fwglowVersion, glob, InputError, parseCli, ROOT } from "./inputs.js";
 import { sqlString } from "./parquet.js";
 import { bigintJson, csvCell, csvText, writeOut } from "./parse.js";
+import { WHERE_OPTIONS, WHERE_USAGE, whereSql } from "./where.js";
 
 export type QueryFormat = "table" | "csv" | "json";
 
@@ -190,7 +191,7 @@ function oneLine(error: unknown): string {
   return message.split("\n").filter((l) => l.trim() !== "")[0] ?? "error";
 }
 
-const USAGE = `Usage: fwglow query "SQL" [--data PARQUET]... [--format table|csv|json]
+const USAGE = `Usage: fwglow query "SQL" [--data PARQUET]... [--format table|csv|json] [--where FILTER]
 
 Runs DuckDB SQL with the events as the view 'events' (columns: docs/SCHEMA.md).
 Without --data, the bundled default data set is converted once and cached in
@@ -201,11 +202,14 @@ Options:
   -f, --format F    table (default, cells cut at ${MAX_CELL} characters), csv (RFC 4180, text cells
                     starting with = + - @ TAB CR prefixed with '), json (an array of objects;
                     64-bit integers beyond 2^53-1 as strings)
+${WHERE_USAGE}
+                      (the view 'events' then holds only the matching events)
   -h, --help        this help
 
 Examples:
   fwglow query "SELECT proto, count(*) AS n FROM events GROUP BY proto ORDER BY n DESC"
   fwglow query "SELECT src, count(*) FROM events WHERE src_v4 BETWEEN 184549376 AND 201326591 GROUP BY src"
+  fwglow query "SELECT dst, dpt FROM events" --where "src:11.11.0.0/16 dst:not11.11.0.0/16" --regex "SYN URGP="
 Exit status: 0 ok, 1 missing/unreadable data, 2 bad arguments or an SQL error.`;
 
 export const command: Command = {
@@ -216,6 +220,7 @@ export const command: Command = {
     const { values, positionals } = parseCli(args, {
       data: { type: "string", short: "d", multiple: true },
       format: { type: "string", short: "f", default: "table" },
+      ...WHERE_OPTIONS,
     });
     if (positionals.length !== 1) {
       throw new UsageError(
@@ -231,6 +236,7 @@ export const command: Command = {
           sql: positionals[0],
           data: values.data,
           format,
+          whereSql: whereSql(values),
           log: (l) => io.stderr.write(`fwglow query: ${l}\n`),
         },
         io.stdout,
