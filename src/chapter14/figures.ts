@@ -1,3 +1,4 @@
+import { PSAD_ACK_RST_SQL as PSAD_DEFAULT_SQL } from "../lib/psad/visible.js";
 // The 14 figures of chapter 14 of "Linux Firewalls": each figure's psad command is the one
 // source of truth. From it come (1) the psad options (src/lib/psad/options.ts), (2) the
 // filter (src/lib/filter: parseFilter), (3) the SQL the page runs live in DuckDB-wasm (its
@@ -195,19 +196,14 @@ export interface CompiledFigure {
 }
 
 /**
- * psad's default IGNORE_CONNTRACK_BUG_PKTS=Y: TCP packets with ACK or RST never reach its
- * CSV or gnuplot output (src/lib/psad/line.ts). Not a --CSV-fields criterion, so it is
- * spelled out here, once, for every figure's SQL.
- */
-export const PSAD_DEFAULT_SQL = "NOT coalesce(proto = 'TCP' AND (ack OR rst), false)";
-
-/**
  * The page's `events` view: the page projection (events.arrow) joined with the raw lines
  * (events-raw.arrow, for --CSV-regex).
  */
 export const EVENTS_VIEW_SQL = `CREATE OR REPLACE VIEW events AS
 SELECT e.*, r.raw
 FROM page_events e JOIN raw_lines r USING (file, line)`;
+
+export { PSAD_DEFAULT_SQL };
 
 const indent = (s: string, n: number) => s.replace(/\n/g, `\n${" ".repeat(n)}`);
 

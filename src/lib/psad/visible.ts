@@ -238,3 +238,10 @@ function protoAfterFlowLabel(raw: string): boolean {
   while (i < raw.length && isSpaceCode(raw.charCodeAt(i))) i++;
   return i > digitsEnd && digitsEnd > f + 8 && raw.startsWith("PROTO=", i);
 }
+
+/**
+ * Rule 4 (ACK/RST) as SQL over the `events` table, for pages that reproduce psad's output with
+ * DuckDB: the one rule that decides rows on real logs such as Scan34. The other rules concern
+ * line layouts that psad cannot read, which the SQL path keeps (see docs/psad-differences.md).
+ */
+export const PSAD_ACK_RST_SQL = "NOT coalesce(proto = 'TCP' AND (ack OR rst), false)";
