@@ -8,7 +8,8 @@ import { after, before, describe, test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { gunzipSync, gzipSync } from "node:zlib";
 import { tsToMicros } from "../src/cli/parquet.js";
-import { csvCell, csvRow, csvText, eventJson } from "../src/cli/parse.js";
+import { csvRow, eventJson } from "../src/cli/parse.js";
+import { csvCell, csvText } from "../src/lib/csv.js";
 import { COLUMNS, type FwEvent } from "../src/lib/schema.js";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");

@@ -9,7 +9,6 @@ import { defaultParquet } from "../src/cli/query.js";
 import {
   commandLine,
   compile,
-  csvCell,
   DEFAULT_STATE,
   type ExplorerState,
   hashToState,
@@ -18,6 +17,7 @@ import {
   shellQuote,
   stateToHash,
 } from "../src/components/explorer-query.js";
+import { csvCell } from "../src/lib/csv.js";
 
 describe("explorer state", () => {
   test("hash round trip keeps every field", () => {

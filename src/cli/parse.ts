@@ -12,6 +12,7 @@
 //   numbers (and booleans) are written as they are and never prefixed, so -1 stays -1. Only
 //   text columns can be altered this way (e.g. a log prefix "-DROP-" becomes "'-DROP-").
 
+import { csvCell } from "../lib/csv.js";
 import { countRollovers, parseStream } from "../lib/parse/index.js";
 import { COLUMNS, type FwEvent } from "../lib/schema.js";
 import { type Command, type Io, UsageError } from "./command.js";
@@ -38,23 +39,6 @@ export function eventJson(e: FwEvent): string {
     else out += JSON.stringify(v);
   }
   return `${out}}`;
-}
-
-const NEEDS_QUOTES = /[",\r\n]/;
-const FORMULA_START = /^[=+\-@\t\r]/;
-
-/** A text cell: formula-injection guard, then RFC 4180 quoting. */
-export function csvText(text: string): string {
-  const guarded = FORMULA_START.test(text) ? `'${text}` : text;
-  return NEEDS_QUOTES.test(guarded) ? `"${guarded.replaceAll('"', '""')}"` : guarded;
-}
-
-/** A cell for a JS value: null → empty; number/bigint/boolean as is; strings via csvText. */
-export function csvCell(v: unknown): string {
-  if (v === null || v === undefined) return "";
-  if (typeof v === "string") return csvText(v);
-  if (typeof v === "number" || typeof v === "bigint" || typeof v === "boolean") return String(v);
-  return csvText(String(v));
 }
 
 /** A CSV row (without the newline). */

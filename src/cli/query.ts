@@ -2,11 +2,12 @@
 import { mkdir, readdir, rm, stat } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { DuckDBDecimalValue, DuckDBInstance, type DuckDBValue } from "@duckdb/node-api";
+import { csvCell, csvText } from "../lib/csv.js";
 import { type Command, type Io, UsageError } from "./command.js";
 import { convertToParquet } from "./convert.js";
 import { defaultDataset, fwglowVersion, glob, InputError, parseCli, ROOT } from "./inputs.js";
 import { sqlString } from "./parquet.js";
-import { bigintJson, csvCell, csvText, writeOut } from "./parse.js";
+import { bigintJson, writeOut } from "./parse.js";
 import { WHERE_OPTIONS, WHERE_USAGE, whereSql } from "./where.js";
 
 export type QueryFormat = "table" | "csv" | "json";

@@ -216,12 +216,3 @@ export function autoBucket(spanMs: number): "minute" | "hour" | "day" {
   if (spanMs <= 120 * 86400e3) return "hour";
   return "day";
 }
-
-/** RFC 4180 cell with a formula-injection guard (as the CLI's csvText). */
-export function csvCell(v: unknown): string {
-  if (v === null || v === undefined) return "";
-  if (typeof v === "number" || typeof v === "bigint" || typeof v === "boolean") return String(v);
-  const text = v instanceof Date ? v.toISOString() : String(v);
-  const guarded = /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
-  return /[",\r\n]/.test(guarded) ? `"${guarded.replaceAll('"', '""')}"` : guarded;
-}

@@ -4,6 +4,7 @@
 // shown inline and the last good result stays. The state lives in the URL hash.
 
 import * as Plot from "npm:@observablehq/plot";
+import { csvCell } from "../lib/csv.js";
 import type { ExplorerView } from "../lib/findings/index.js";
 import {
   buildGraph,
@@ -19,7 +20,6 @@ import {
   type Compiled,
   commandLine,
   compile,
-  csvCell,
   DEFAULT_STATE,
   type ExplorerState,
   exportSql,
