@@ -2,9 +2,9 @@
 // worker; the component falls back to running it on the main thread (the parser yields
 // between chunks, so the page stays responsive, only slower) when no worker starts.
 
+import { eventsIPC } from "../lib/arrow/events.js";
 import { parseStream } from "../lib/parse/index.js";
 import type { FwEvent, Malformed } from "../lib/schema.js";
-import { eventsIPC } from "./local-log-arrow.js";
 import type { Counts, LocalLogFromWorker, LocalLogToWorker } from "./local-log-protocol.js";
 
 /** Malformed lines kept as examples (all are counted). */

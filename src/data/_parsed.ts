@@ -9,8 +9,8 @@ import { existsSync, readdirSync, statSync } from "node:fs";
 import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { join, relative } from "node:path";
 import type { InputSource } from "../cli/inputs.js";
+import { EventsEncoder, PAGE_COLUMNS, RAW_COLUMNS } from "../lib/arrow/events.js";
 import type { Accounting, Malformed } from "../lib/schema.js";
-import { EventColumns, RAW_COLUMNS } from "./_arrow.js";
 import { type LogSelection, parseLogs, projectDir, resolveSelection, selectLogs } from "./_logs.js";
 
 /** At most this many malformed lines are listed (all are counted). */
@@ -43,6 +43,7 @@ export async function dataKey(
   for (const f of files) hash.update(`${f.path}\0${f.size}\0${f.mtime?.getTime()}\n`);
   const code = [
     ...sourceFiles(join(projectDir, "src", "lib", "parse")),
+    ...sourceFiles(join(projectDir, "src", "lib", "arrow")),
     join(projectDir, "src", "lib", "schema.ts"),
     join(projectDir, "src", "cli", "inputs.ts"),
     ...sourceFiles(join(projectDir, "src", "data")),
@@ -77,8 +78,8 @@ export async function parsedData(): Promise<Parsed> {
     };
   }
 
-  const columns = new EventColumns();
-  const rawColumns = new EventColumns(RAW_COLUMNS);
+  const columns = new EventsEncoder({ columns: PAGE_COLUMNS, dictionary: true });
+  const rawColumns = new EventsEncoder({ columns: RAW_COLUMNS, dictionary: true });
   const perFile = new Map<InputSource, Accounting & { file: string; year: number }>();
   const malformed: Malformed[] = [];
   const totals: Accounting = { lines: 0, events: 0, other: 0, malformed: 0 };
