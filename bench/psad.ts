@@ -1,6 +1,9 @@
-// `fwglow psad` vs psad 2.4.6 on the Scan34 log, side by side, same command (figure 14-14).
+// `fwglow psad` vs psad 2.4.6 on the Scan34 log, side by side, same command (figure 14-14),
+// and the same question answered from the converted Parquet by `fwglow query --where`.
 // Run: node --import tsx bench/psad.ts [--runs N] [--no-psad]
-// Both read the same decompressed file; outputs are compared byte for byte.
+// All read the same decompressed file (query: its Parquet, converted once, not timed); outputs
+// are compared row for row. The floor of a one-shot query is reported too: starting node and
+// loading DuckDB's native library, with no query at all.
 import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -68,8 +71,40 @@ process.exitCode = await command.run(process.argv.slice(2), { stdin: process.std
   logLevel: "warning",
 });
 
+const parquet = join(dir, "events.parquet");
+await time(process.execPath, [join(root, "bin/fwglow.js"), "convert", "-q", log, "-o", parquet]);
+const QUERY = [
+  "query",
+  "SELECT src, dst, dpt FROM events",
+  "--data",
+  parquet,
+  "--where",
+  CMD[2] as string,
+  "--regex",
+  CMD[4] as string,
+  "--format",
+  "csv",
+];
+const floorScript = join(dir, "floor.mjs");
+writeFileSync(floorScript, `await import(${JSON.stringify(import.meta.resolve("@duckdb/node-api"))});`);
+
+// the whole CLI as one bundle, for `fwglow query`; beside node_modules so its packages resolve
+const mainBundle = join(root, "node_modules/.cache/fwglow-bench/main.mjs");
+await esbuild.build({
+  entryPoints: [join(root, "src/cli/main.ts")],
+  bundle: true,
+  platform: "node",
+  format: "esm",
+  packages: "external",
+  outfile: mainBundle,
+  logLevel: "warning",
+});
+
 const fw: Run[] = [];
 const fwb: Run[] = [];
+const fq: Run[] = [];
+const fqb: Run[] = [];
+const floor: Run[] = [];
 for (let i = 0; i < runs; i++) {
   fw.push(
     await time(process.execPath, [
@@ -82,6 +117,9 @@ for (let i = 0; i < runs; i++) {
     ]),
   );
   fwb.push(await time(process.execPath, [bundle, "--quiet", "-m", log, ...CMD]));
+  fq.push(await time(process.execPath, [join(root, "bin/fwglow.js"), ...QUERY]));
+  fqb.push(await time(process.execPath, [mainBundle, ...QUERY]));
+  floor.push(await time(process.execPath, [floorScript]));
 }
 const best = (rs: Run[], k: "wall" | "cpu") => Math.min(...rs.map((r) => r[k]));
 const fmt = (x: number) => `${x.toFixed(2)} s`;
@@ -94,6 +132,21 @@ console.log(
 console.log(
   `fwglow psad (esbuild bundle):    best of ${runs}: wall ${fmt(best(fwb, "wall"))}, cpu ${fmt(best(fwb, "cpu"))}`,
 );
+console.log(
+  `fwglow query --where (bin/fwglow.js, tsx) on the Parquet: best of ${runs}: wall ${fmt(best(fq, "wall"))}, cpu ${fmt(best(fq, "cpu"))}`,
+);
+console.log(
+  `fwglow query --where (esbuild bundle):    best of ${runs}: wall ${fmt(best(fqb, "wall"))}, cpu ${fmt(best(fqb, "cpu"))}`,
+);
+console.log(
+  `floor of any one-shot DuckDB query (node + loading @duckdb/node-api, no query): wall ${fmt(best(floor, "wall"))}, cpu ${fmt(best(floor, "cpu"))}`,
+);
+/** psad's CSV rows as plain CSV ("a, b" → "a,b"), for comparing with `query --format csv`. */
+const rows = (out: Buffer) => out.toString().replaceAll(", ", ",").trimEnd().split("\n");
+const queryRows = rows(fq[0]?.out as Buffer).slice(1); // without the header
+console.log(
+  `query rows = psad rows: ${JSON.stringify(queryRows) === JSON.stringify(rows(fw[0]?.out as Buffer)) && (fqb[0]?.out as Buffer).equals(fq[0]?.out as Buffer)} (${queryRows.length})`,
+);
 if (withPsad) {
   const ps = await time("/usr/sbin/psad", ["-m", log, ...CMD]);
   console.log(`psad 2.4.6:  wall ${fmt(ps.wall)}, cpu ${fmt(ps.cpu)}`);
@@ -101,8 +154,11 @@ if (withPsad) {
     `identical output: ${ps.out.equals(fw[0]?.out as Buffer) && ps.out.equals(fwb[0]?.out as Buffer)}`,
   );
   for (const [what, rs] of [
-    ["bin/fwglow.js", fw],
-    ["bundle", fwb],
+    ["psad, bin/fwglow.js", fw],
+    ["psad, bundle", fwb],
+    ["query --where, bin/fwglow.js", fq],
+    ["query --where, bundle", fqb],
+    ["floor: node + DuckDB load", floor],
   ] as const)
     console.log(
       `speed-up (${what}): ${(ps.wall / best(rs, "wall")).toFixed(1)}x wall, ${(ps.cpu / best(rs, "cpu")).toFixed(1)}x cpu`,
