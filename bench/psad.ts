@@ -86,7 +86,10 @@ const QUERY = [
   "csv",
 ];
 const floorScript = join(dir, "floor.mjs");
-writeFileSync(floorScript, `await import(${JSON.stringify(import.meta.resolve("@duckdb/node-api"))});`);
+writeFileSync(
+  floorScript,
+  `await import(${JSON.stringify(import.meta.resolve("@duckdb/node-api"))});`,
+);
 
 // the whole CLI as one bundle, for `fwglow query`; beside node_modules so its packages resolve
 const mainBundle = join(root, "node_modules/.cache/fwglow-bench/main.mjs");
@@ -143,10 +146,11 @@ console.log(
 );
 /** psad's CSV rows as plain CSV ("a, b" → "a,b"), for comparing with `query --format csv`. */
 const rows = (out: Buffer) => out.toString().replaceAll(", ", ",").trimEnd().split("\n");
-const queryRows = rows(fq[0]?.out as Buffer).slice(1); // without the header
-console.log(
-  `query rows = psad rows: ${JSON.stringify(queryRows) === JSON.stringify(rows(fw[0]?.out as Buffer)) && (fqb[0]?.out as Buffer).equals(fq[0]?.out as Buffer)} (${queryRows.length})`,
-);
+const [queryOut, bundleOut, psadOut] = [fq, fqb, fw].map((rs) => rs[0]?.out ?? Buffer.alloc(0));
+const queryRows = rows(queryOut).slice(1); // without the header
+const same =
+  JSON.stringify(queryRows) === JSON.stringify(rows(psadOut)) && bundleOut.equals(queryOut);
+console.log(`query rows = psad rows: ${same} (${queryRows.length})`);
 if (withPsad) {
   const ps = await time("/usr/sbin/psad", ["-m", log, ...CMD]);
   console.log(`psad 2.4.6:  wall ${fmt(ps.wall)}, cpu ${fmt(ps.cpu)}`);
