@@ -212,7 +212,7 @@ function whereClause(filter: Filter): string {
   const compiled = toSql(filter);
   const parts = compiled === "TRUE" ? [] : splitAnd(compiled);
   return [
-    "WHERE " + PSAD_DEFAULT_SQL + "  -- psad drops TCP ACK/RST packets",
+    `WHERE ${PSAD_DEFAULT_SQL}  -- psad drops TCP ACK/RST packets`,
     ...parts.map((p) => `  AND ${p}`),
   ].join("\n");
 }

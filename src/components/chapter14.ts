@@ -360,7 +360,7 @@ export function timeSeries(
   const data = fig.rows.map(([t, n]) => ({ time: dateOf(t as number), value: n as number }));
   const yLabel = `${yName === "distinct" ? "distinct ports" : "packets"} per ${unit}`;
   const full: [Date, Date] = data.length
-    ? [data[0]!.time, data[data.length - 1]!.time]
+    ? [data[0].time, data[data.length - 1].time]
     : [new Date(0), new Date(1)];
   const root = el("div", { class: "c14-timeseries" });
   const status = el("span", { class: "c14-note" });

@@ -161,7 +161,7 @@ function summarize(
   let rows: unknown[][];
   let columns: string[];
   if (spec.kind === "timeseries") {
-    columns = ["t", filter.count && filter.count.mode.endsWith("uniq") ? "distinct" : "packets"];
+    columns = ["t", filter.count?.mode.endsWith("uniq") ? "distinct" : "packets"];
     rows = parsed.map((p) => [p.vals[0], p.vals[1]]);
   } else if (spec.kind === "ranked") {
     columns = ["rank", c.names[0] as string, "count"];
@@ -228,8 +228,8 @@ function gnuplotFacts(
       [...pts].map(([, n]) => n).sort((a, b) => a - b)[Math.floor(pts.length / 2)] ?? 0;
     Object.assign(f, {
       total,
-      first: pts.length ? iso(pts[0]![0]) : null,
-      last: pts.length ? iso(pts[pts.length - 1]![0]) : null,
+      first: pts.length ? iso(pts[0][0]) : null,
+      last: pts.length ? iso(pts[pts.length - 1][0]) : null,
       peaks: top.slice(0, 5).map(([t, n]) => ({ time: iso(t), t, value: n })),
       median,
     });
@@ -265,7 +265,10 @@ function pointFacts(rows: unknown[][], columns: string[]): Record<string, unknow
   for (const r of rows) {
     const s = String(r[col("src")]).trim();
     let e = bySrc.get(s);
-    if (!e) bySrc.set(s, (e = { dsts: new Set(), packets: 0 }));
+    if (!e) {
+      e = { dsts: new Set(), packets: 0 };
+      bySrc.set(s, e);
+    }
     e.dsts.add(String(r[col("dst")]).trim());
     e.packets += r[pk] as number;
   }
@@ -325,7 +328,7 @@ export async function computePage(page: PageId | "all"): Promise<PageData> {
           uniqueLines: c.args.uniqueLines,
           keepAckRst: c.args.keepAckRst,
         },
-        (row) => csv[i]!.push(row),
+        (row) => csv[i].push(row),
       ),
   );
   let lines = 0;
@@ -346,6 +349,6 @@ export async function computePage(page: PageId | "all"): Promise<PageData> {
     lines,
     colorNf: figures.some((c) => c.args.csv) ? colorNf : undefined,
     viewSql: EVENTS_VIEW_SQL,
-    figures: figures.map((c, i) => summarize(c, runs[i]!, csv[i]!, year, colorNf)),
+    figures: figures.map((c, i) => summarize(c, runs[i], csv[i], year, colorNf)),
   };
 }
