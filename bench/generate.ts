@@ -42,8 +42,17 @@ export function* generateLines(n: number, seed = 34): Generator<string> {
       () =>
         `fe80::${int(0, 65535).toString(16)}:${int(0, 65535).toString(16)}:fe${int(16, 255).toString(16)}:${int(0, 65535).toString(16)}`,
     ])();
-  const hex = () => int(0, 255).toString(16).padStart(2, "0");
-  const mac = () => `00:16:3e:${hex()}:${hex()}:${hex()}:00:0c:29:${hex()}:${hex()}:${hex()}:08:00`;
+  // MAC= is (the firewall's NIC, the L2 neighbour): only as many pairs as hosts on its
+  // segments, here 2 NICs × 60 neighbours (drawn from a second generator, also deterministic).
+  const macRng = rng(seed + 1);
+  const hex = () =>
+    Math.floor(macRng() * 256)
+      .toString(16)
+      .padStart(2, "0");
+  const nics = [0, 1].map(() => `00:16:3e:${hex()}:${hex()}:${hex()}`);
+  const neighbours = Array.from({ length: 60 }, () => `00:0c:29:${hex()}:${hex()}:${hex()}`);
+  const macs = nics.flatMap((nic) => neighbours.map((n) => `${nic}:${n}:08:00`));
+  const mac = () => pick(macs);
   const ports = [22, 23, 25, 53, 80, 110, 135, 139, 443, 445, 1433, 3306, 3389, 5900, 8080];
   let month = 1;
   let day = 25;

@@ -9,6 +9,7 @@ import { type Command, type Io, UsageError } from "./command.js";
 import {
   InputError,
   type InputSource,
+  nodeDecoder,
   parseCli,
   parseYear,
   resolveInputs,
@@ -80,12 +81,18 @@ export async function convertToParquet(options: ConvertOptions): Promise<Convert
   try {
     if (options.rejects) rejects = await openRejects(options.rejects);
     for (const source of sources) {
-      const year = await yearOf(source, options.year, countRollovers);
+      const year = await yearOf(source, options.year, (chunks) =>
+        countRollovers(chunks, nodeDecoder()),
+      );
       files.push({ name: source.name, path: source.path, year });
       const chunks = source.open((n) => {
         bytesRead += n;
       });
-      for await (const batch of parseStream(chunks, { file: source.name, year })) {
+      for await (const batch of parseStream(chunks, {
+        file: source.name,
+        year,
+        decoder: nodeDecoder,
+      })) {
         accounting.lines += batch.lines;
         accounting.events += batch.events.length;
         accounting.other += batch.other;

@@ -1,5 +1,6 @@
 // Resolves command-line inputs (FILE | DIR | GLOB | -) to named byte streams, and the year of
 // each file's first yearless (BSD syslog) stamp.
+import { isAscii } from "node:buffer";
 import { createReadStream, createWriteStream, readFileSync } from "node:fs";
 import { mkdtemp, readdir, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -7,6 +8,7 @@ import { basename, dirname, isAbsolute, join, resolve } from "node:path";
 import { pipeline } from "node:stream/promises";
 import { fileURLToPath } from "node:url";
 import { type ParseArgsConfig, parseArgs } from "node:util";
+import type { Decoder } from "../lib/parse/index.js";
 import { UsageError } from "./command.js";
 
 /** A missing or unreadable input: exit code 1. */
@@ -50,6 +52,44 @@ export function fwglowVersion(): string {
 }
 
 const CHUNK = 1 << 20;
+
+/**
+ * A bytes → text decoder for the parser that gives exactly what `new TextDecoder("utf-8")`
+ * gives (U+FFFD for invalid bytes, a leading BOM dropped) but decodes pure-ASCII chunks as
+ * latin1, a plain copy. Other chunks go to a TextDecoder, created when first needed.
+ */
+export function nodeDecoder(): Decoder {
+  let utf8: TextDecoder | null = null;
+  let started = false; // bytes were decoded before: a BOM from here on is content
+  let pending = false; // utf8 may hold the start of an unfinished sequence
+  return {
+    decode(input?: Uint8Array, options?: { stream?: boolean }): string {
+      if (input === undefined || input.length === 0) {
+        if (options?.stream) return "";
+        const rest = utf8 !== null && pending ? utf8.decode() : "";
+        pending = false;
+        return rest;
+      }
+      const bytes = Buffer.isBuffer(input)
+        ? input
+        : Buffer.from(input.buffer, input.byteOffset, input.byteLength);
+      if (isAscii(bytes)) {
+        started = true;
+        if (!pending) return bytes.toString("latin1", 0, bytes.length);
+        // An ASCII byte ends whatever utf8 holds (as U+FFFD): it is then empty again.
+        pending = false;
+        return (
+          (utf8 as TextDecoder).decode(bytes.subarray(0, 1), { stream: true }) +
+          bytes.toString("latin1", 1, bytes.length)
+        );
+      }
+      utf8 ??= new TextDecoder("utf-8", { ignoreBOM: started });
+      started = true;
+      pending = options?.stream === true;
+      return utf8.decode(bytes, options);
+    },
+  };
+}
 
 async function* readFile(path: string, onBytes?: (n: number) => void): AsyncIterable<Uint8Array> {
   for await (const chunk of createReadStream(path, { highWaterMark: CHUNK })) {

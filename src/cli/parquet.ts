@@ -39,16 +39,14 @@ export function sqlString(text: string): string {
  */
 export function tsToMicros(ts: string): number {
   if (ts.length < 19 || ts.charCodeAt(4) !== 45 || ts.charCodeAt(10) !== 32) return Number.NaN;
-  const n = (i: number, len: number): number => {
-    let v = 0;
-    for (let k = i; k < i + len; k++) {
-      const d = ts.charCodeAt(k) - 48;
-      if (d < 0 || d > 9) return Number.NaN;
-      v = v * 10 + d;
-    }
-    return v;
-  };
-  const ms = Date.UTC(n(0, 4), n(5, 2) - 1, n(8, 2), n(11, 2), n(14, 2), n(17, 2));
+  const ms = Date.UTC(
+    digitsAt(ts, 0, 4),
+    digitsAt(ts, 5, 2) - 1,
+    digitsAt(ts, 8, 2),
+    digitsAt(ts, 11, 2),
+    digitsAt(ts, 14, 2),
+    digitsAt(ts, 17, 2),
+  );
   let micros = 0;
   if (ts.length > 20 && ts.charCodeAt(19) === 46) {
     const digits = ts.slice(20, 26).padEnd(6, "0");
@@ -56,6 +54,17 @@ export function tsToMicros(ts: string): number {
     micros = Number(digits);
   }
   return ms * 1000 + micros;
+}
+
+/** The decimal number in ts[i, i + len), NaN if a character is not a digit. */
+function digitsAt(ts: string, i: number, len: number): number {
+  let v = 0;
+  for (let k = i; k < i + len; k++) {
+    const d = ts.charCodeAt(k) - 48;
+    if (d < 0 || d > 9) return Number.NaN;
+    v = v * 10 + d;
+  }
+  return v;
 }
 
 // ---- The protocol between EventParquetWriter and parquet-worker.ts ----
@@ -137,104 +146,146 @@ export const LAYOUT = layout();
 
 // ---- Packing events into a chunk (main thread) ----
 
-/** The UTF-8 bytes of a chunk's strings; one per process, grown by doubling, reused. */
+/** The UTF-8 bytes of one VARCHAR column of a chunk; grown by doubling, reused. */
 class TextSink {
-  buf = Buffer.allocUnsafe(1 << 20);
+  buf = Buffer.allocUnsafe(1 << 16);
   end = 0;
 
   put(v: string): void {
     let buf = this.buf;
     const end = this.end;
-    if (end + 3 * v.length > buf.length) {
-      const grown = Buffer.allocUnsafe(Math.max(2 * buf.length, end + 3 * v.length));
+    const length = v.length;
+    if (end + 3 * length > buf.length) {
+      const grown = Buffer.allocUnsafe(Math.max(2 * buf.length, end + 3 * length));
       buf.copy(grown, 0, 0, end);
       this.buf = buf = grown;
     }
-    // Short ASCII strings by hand: a native call costs more than the copy.
+    // ASCII strings up to MAC= length by hand: a native call costs more than the copy.
     let k = 0;
-    if (v.length <= 16) {
-      for (; k < v.length; k++) {
+    if (length <= 48) {
+      for (; k < length; k++) {
         const ch = v.charCodeAt(k);
         if (ch >= 0x80) break;
         buf[end + k] = ch;
       }
     }
-    this.end = end + (k === v.length ? k : buf.write(v, end));
-  }
-
-  /** A copy of the bytes written since the last take (for transfer), then starts over. */
-  take(): ArrayBuffer {
-    const out = this.buf.buffer.slice(this.buf.byteOffset, this.buf.byteOffset + this.end);
-    this.end = 0;
-    return out;
+    this.end = end + (k === length ? k : buf.write(v, end));
   }
 }
 
-/** Packs one column of `n` events into `num`; sets a bit per null and returns their count. */
-type ColumnPacker = (
+/**
+ * Packs `n` events into `num` (values, a bit per null in the validity masks, strings' end
+ * offsets relative to their column's sink) and the strings into `sinks`; `nulls[c]` gets the
+ * null count of column c.
+ */
+type RowPacker = (
   events: readonly FwEvent[],
   n: number,
   num: ArrayBuffer,
   bytes: Uint8Array,
-  sink: TextSink,
-  toMicros: typeof tsToMicros,
-) => number;
+  sinks: readonly TextSink[],
+  nulls: Int32Array,
+) => void;
 
 /**
- * One generated function per column, so that `events[i].name` is a plain property load: with
- * the column name in a variable, the loads are megamorphic and cost more than the rest.
+ * One generated function for all columns, row by row: `e.name` is a plain property load (with
+ * the column name in a variable the loads are megamorphic), and each event is read while it is
+ * in the cache rather than once per column.
  */
-function columnPacker(col: ColumnLayout): ColumnPacker {
-  if (!/^[a-z_][a-z0-9_]*$/.test(col.name)) throw new Error(`bad column name ${col.name}`);
-  const isNull = `{ bytes[${col.validity} + (i >> 3)] |= 1 << (i & 7); nulls++; }`;
-  const view = (ctor: string, length = "n") =>
-    `const a = new ${ctor}(num, ${col.offset}, ${length});`;
-  let setup: string;
-  let store: string;
-  if (col.type === "VARCHAR") {
-    setup = view("Int32Array");
-    store = "if (v !== null) sink.put(v); else NULL a[i] = sink.end;";
-  } else if (col.type === "TIMESTAMP") {
-    // int64 microseconds as little-endian 32-bit halves (no BigInt per row).
-    setup = view("Uint32Array", "2 * n");
-    store = `const m = v === null ? NaN : toMicros(v);
-      if (m !== m) NULL
-      else { const hi = Math.floor(m / 4294967296); a[2 * i] = m - hi * 4294967296; a[2 * i + 1] = hi; }`;
-  } else {
-    const ctor =
-      col.type === "UBIGINT"
-        ? "BigUint64Array"
-        : col.type === "DOUBLE"
-          ? "Float64Array"
-          : `Uint${8 * col.width}Array`;
-    setup = view(ctor);
-    store = "if (v === null) NULL else a[i] = v;"; // booleans become 0/1
-  }
-  const body = `"use strict"; ${setup} let nulls = 0;
-    for (let i = 0; i < n; i++) { const v = events[i].${col.name}; ${store.replaceAll("NULL", isNull)} }
-    return nulls;`;
-  return new Function("events", "n", "num", "bytes", "sink", "toMicros", body) as ColumnPacker;
+function rowPacker(): RowPacker {
+  const state: string[] = [];
+  const setup: string[] = [];
+  const row: string[] = [];
+  const done: string[] = [];
+  LAYOUT.columns.forEach((col, c) => {
+    if (!/^[a-z_][a-z0-9_]*$/.test(col.name)) throw new Error(`bad column name ${col.name}`);
+    const isNull = `{ bytes[${col.validity} + byte] |= bit; n${c}++; }`;
+    setup.push(`let n${c} = 0;`);
+    done.push(`nulls[${c}] = n${c};`);
+    const view = (ctor: string, length = "n") =>
+      `const a${c} = new ${ctor}(num, ${col.offset}, ${length});`;
+    if (col.type === "VARCHAR") {
+      setup.push(`${view("Int32Array")} const s${c} = sinks[${col.stringIndex}];`);
+      row.push(
+        `{ const v = e.${col.name}; if (v !== null) s${c}.put(v); else ${isNull} a${c}[i] = s${c}.end; }`,
+      );
+    } else if (col.type === "TIMESTAMP") {
+      // int64 microseconds as little-endian 32-bit halves (no BigInt per row); consecutive
+      // events mostly share their stamp (the same string), so the last conversion is kept.
+      state.push(`let last${c} = null; let micros${c} = NaN;`);
+      setup.push(view("Uint32Array", "2 * n"));
+      row.push(`{ const v = e.${col.name};
+        if (v !== last${c}) { last${c} = v; micros${c} = v === null ? NaN : toMicros(v); }
+        const m = micros${c};
+        if (m !== m) ${isNull}
+        else { const hi = Math.floor(m / 4294967296); a${c}[2 * i] = m - hi * 4294967296; a${c}[2 * i + 1] = hi; } }`);
+    } else {
+      const ctor =
+        col.type === "UBIGINT"
+          ? "BigUint64Array"
+          : col.type === "DOUBLE"
+            ? "Float64Array"
+            : `Uint${8 * col.width}Array`;
+      setup.push(view(ctor));
+      // booleans become 0/1
+      row.push(`{ const v = e.${col.name}; if (v === null) ${isNull} else a${c}[i] = v; }`);
+    }
+  });
+  const body = `"use strict"; ${state.join("\n")}
+    return function packRows(events, n, num, bytes, sinks, nulls) {
+      ${setup.join("\n")}
+      for (let i = 0; i < n; i++) {
+        const e = events[i];
+        const byte = i >> 3;
+        const bit = 1 << (i & 7);
+        ${row.join("\n")}
+      }
+      ${done.join("\n")}
+    };`;
+  return new Function("toMicros", body)(tsToMicros) as RowPacker;
 }
 
-let packers: ColumnPacker[] | null = null; // made on first use (not in the worker)
-const sink = new TextSink();
+let packRows: RowPacker | null = null; // made on first use (not in the worker)
+const sinks = Array.from({ length: LAYOUT.strings }, () => new TextSink());
+const nullCounts = new Int32Array(LAYOUT.columns.length);
+const stringColumns = LAYOUT.columns.filter((col) => col.stringIndex >= 0);
 
 /** Packs `events` (at most VECTOR_SIZE) into one chunk message. */
 function pack(events: readonly FwEvent[]): RowsMessage {
   const n = events.length;
   const num = new ArrayBuffer(LAYOUT.bytes);
   const bytes = new Uint8Array(num);
-  packers ??= LAYOUT.columns.map(columnPacker);
-  for (let c = 0; c < packers.length; c++) {
-    const nulls = packers[c](events, n, num, bytes, sink, tsToMicros);
+  packRows ??= rowPacker();
+  packRows(events, n, num, bytes, sinks, nullCounts);
+  for (let c = 0; c < LAYOUT.columns.length; c++) {
+    const nulls = nullCounts[c];
     bytes[LAYOUT.nullsOffset + c] = nulls === 0 ? NO_NULL : nulls === n ? ALL_NULL : SOME_NULL;
-    // The packers set a bit per null; DuckDB's validity masks have a bit per valid row.
+    // The packer sets a bit per null; DuckDB's validity masks have a bit per valid row.
     const valid = LAYOUT.columns[c].validity;
     if (nulls > 0 && nulls < n) {
       for (let k = valid; k < valid + LAYOUT.validityBytes; k++) bytes[k] = ~bytes[k];
     }
   }
-  return { kind: "rows", n, num, text: sink.take() };
+  return { kind: "rows", n, num, text: takeText(n, num) };
+}
+
+/** The sinks' bytes, column after column, with the end offsets made absolute; empties the sinks. */
+function takeText(n: number, num: ArrayBuffer): ArrayBuffer {
+  let total = 0;
+  for (const sink of sinks) total += sink.end;
+  const text = new Uint8Array(total);
+  let base = 0;
+  for (let k = 0; k < sinks.length; k++) {
+    const sink = sinks[k];
+    if (sink.end > 0) text.set(sink.buf.subarray(0, sink.end), base);
+    if (base > 0) {
+      const ends = new Int32Array(num, stringColumns[k].offset, n);
+      for (let i = 0; i < n; i++) ends[i] += base;
+    }
+    base += sink.end;
+    sink.end = 0;
+  }
+  return text.buffer;
 }
 
 // ---- The writer ----

@@ -122,7 +122,6 @@ const WORDS = new Words([
 ]);
 
 const interfaces = new Interner();
-const macs = new Interner();
 const protos = new Interner();
 const flagTexts = new Interner();
 
@@ -542,33 +541,74 @@ function hasColon(s: string, vs: number, ve: number): boolean {
 
 /** MAC=dst:src:type[:more] (14+ bytes) → mac, dst_mac, src_mac, ether_type. */
 function mac(s: string, vs: number, ve: number, e: FwEvent): void {
-  const text = macs.get(s, vs, ve);
-  e.mac = text;
-  let decoded = macParts.get(text);
-  if (decoded === undefined) {
-    decoded = decodeMac(text);
-    if (macParts.size > 1024) macParts.clear();
-    macParts.set(text, decoded);
+  // Consecutive lines mostly repeat the last value; then a small cache keyed in place.
+  let m = lastMac;
+  if (!sameBackwards(m.text, s, vs, ve)) {
+    const slot = macSlot(s, vs, ve);
+    const cached = macCache[slot];
+    if (cached !== undefined && sameBackwards(cached.text, s, vs, ve)) m = cached;
+    else macCache[slot] = m = decodeMac(s.slice(vs, ve));
+    lastMac = m;
   }
-  if (decoded === null) return;
-  e.dst_mac = decoded.dst;
-  e.src_mac = decoded.src;
-  e.ether_type = decoded.type;
+  e.mac = m.text;
+  if (m.dst === null) return; // not dst:src:type
+  e.dst_mac = m.dst;
+  e.src_mac = m.src;
+  e.ether_type = m.type;
 }
 
-const macParts = new Map<string, { dst: string; src: string; type: number | null } | null>();
+/** A MAC= value and its parts (dst null when it is not `dst:src:type`). */
+interface MacParts {
+  text: string;
+  dst: string | null;
+  src: string | null;
+  type: number | null;
+}
 
-function decodeMac(mac: string): { dst: string; src: string; type: number | null } | null {
-  if (mac.length < 41) return null;
-  for (let k = 2; k < 41; k += 3) if (mac.charCodeAt(k) !== 58) return null;
-  const text = mac.toLowerCase();
+/**
+ * A firewall's MAC= values are (its NIC, the L2 neighbour) pairs: as many as hosts on its
+ * segments. A direct-mapped cache of them; a collision just replaces the entry.
+ */
+const MAC_SLOTS = 1024;
+const macCache: (MacParts | undefined)[] = new Array<MacParts | undefined>(MAC_SLOTS);
+let lastMac: MacParts = { text: "", dst: null, src: null, type: null };
+
+function macSlot(s: string, vs: number, ve: number): number {
+  let h = ve - vs;
+  for (let k = vs; k < ve; ++k) h = (Math.imul(h, 31) + s.charCodeAt(k)) | 0;
+  return (h ^ (h >>> 10) ^ (h >>> 20)) & (MAC_SLOTS - 1);
+}
+
+/** `text === s.slice(vs, ve)`, compared from the end (where MACs of one segment differ). */
+function sameBackwards(text: string, s: string, vs: number, ve: number): boolean {
+  let k = text.length;
+  if (k !== ve - vs) return false;
+  while (k > 0) if (text.charCodeAt(--k) !== s.charCodeAt(--ve)) return false;
+  return true;
+}
+
+function decodeMac(mac: string): MacParts {
+  const none: MacParts = { text: mac, dst: null, src: null, type: null };
+  if (mac.length < 41) return none;
+  for (let k = 2; k < 41; k += 3) if (mac.charCodeAt(k) !== 58) return none;
+  const text = isLowerAscii(mac) ? mac : mac.toLowerCase();
   const hi = hex(text, 36, 38, U8, false);
   const lo = hex(text, 39, 41, U8, false);
   return {
+    text: mac,
     dst: text.slice(0, 17),
     src: text.slice(18, 35),
     type: hi >= 0 && lo >= 0 ? hi * 256 + lo : null,
   };
+}
+
+/** No upper-case letters and nothing beyond ASCII: toLowerCase() would return the same text. */
+function isLowerAscii(s: string): boolean {
+  for (let k = 0; k < s.length; ++k) {
+    const c = s.charCodeAt(k);
+    if (c >= 128 || (c >= 65 && c <= 90)) return false;
+  }
+  return true;
 }
 
 const DEC = 0;

@@ -4,7 +4,9 @@ import type { FwEvent, Malformed } from "../schema.js";
 import { findRecord, parseFields } from "./fields.js";
 import { kernelStamp, leadingBsdMonth, parseHeader, realtimeTs, Years } from "./header.js";
 import { Interner } from "./intern.js";
-import { readLines } from "./lines.js";
+import { type Decoder, readLines } from "./lines.js";
+
+export type { Decoder } from "./lines.js";
 
 export interface ParseOptions {
   /** Basename used in events and malformed reports ("-" for stdin). */
@@ -16,6 +18,11 @@ export interface ParseOptions {
    * date. Stamps with a year (ISO, RFC 5424, journald) do not need it.
    */
   year?: number;
+  /**
+   * Makes the bytes → text decoder of the stream (one per call); default
+   * `new TextDecoder("utf-8")`. Any replacement must decode exactly as that one does.
+   */
+  decoder?: () => Decoder;
 }
 
 export interface ParseBatch {
@@ -32,6 +39,15 @@ export type LineResult =
   | { kind: "malformed"; reason: string };
 
 const OTHER: LineResult = Object.freeze({ kind: "other" });
+
+/** What LineParser.line returns: the event, why the record is malformed, or OTHER_LINE. */
+type Parsed = FwEvent | string | null;
+const OTHER_LINE = null;
+
+function toResult(r: Parsed): LineResult {
+  if (r === OTHER_LINE) return OTHER;
+  return typeof r === "string" ? { kind: "malformed", reason: r } : { kind: "event", event: r };
+}
 
 const prefixes = new Interner();
 
@@ -52,13 +68,14 @@ export async function* parseStream(
   const parser = new LineParser(opts);
   let batch = newBatch();
   let lineNo = 0;
-  for await (const { lines, error } of readLines(chunks)) {
+  for await (const { lines, error } of readLines(chunks, opts.decoder?.())) {
     for (const text of lines) {
-      const r = parser.parse(text, ++lineNo);
+      const r = parser.line(text, ++lineNo);
       ++batch.lines;
-      if (r.kind === "event") batch.events.push(r.event);
-      else if (r.kind === "other") ++batch.other;
-      else batch.malformed.push({ file: opts.file, line: lineNo, reason: r.reason, raw: text });
+      if (r === OTHER_LINE) ++batch.other;
+      else if (typeof r === "string")
+        batch.malformed.push({ file: opts.file, line: lineNo, reason: r, raw: text });
+      else batch.events.push(r);
       // A journald record may still fill in the host of its event: do not hand it out yet.
       if (batch.lines >= BATCH_LINES && (!parser.inRecord || batch.lines >= 16 * BATCH_LINES)) {
         yield batch;
@@ -81,7 +98,7 @@ export async function* parseStream(
  */
 export function createLineParser(opts: ParseOptions): (text: string, lineNo: number) => LineResult {
   const parser = new LineParser(opts);
-  return (text, lineNo) => parser.parse(text, lineNo);
+  return (text, lineNo) => toResult(parser.line(text, lineNo));
 }
 
 /**
@@ -89,9 +106,12 @@ export function createLineParser(opts: ParseOptions): (text: string, lineNo: num
  * will see them, so a caller knowing the year of the end of the file (its mtime) can pass
  * `year: endYear - rollovers`. A broken gzip stream just ends the count.
  */
-export async function countRollovers(chunks: AsyncIterable<Uint8Array>): Promise<number> {
+export async function countRollovers(
+  chunks: AsyncIterable<Uint8Array>,
+  decoder?: Decoder,
+): Promise<number> {
   const years = new Years(null);
-  for await (const { lines } of readLines(chunks)) {
+  for await (const { lines } of readLines(chunks, decoder)) {
     for (const text of lines) {
       const month = leadingBsdMonth(text);
       if (month > 0) years.observe(month);
@@ -129,7 +149,7 @@ class LineParser {
     return this.journal !== null;
   }
 
-  parse(text: string, lineNo: number): LineResult {
+  line(text: string, lineNo: number): Parsed {
     if (
       this.journal !== null ||
       (text.charCodeAt(0) === 95 &&
@@ -141,7 +161,7 @@ class LineParser {
     if (at < 0) {
       const month = leadingBsdMonth(text);
       if (month > 0) this.years.observe(month);
-      return OTHER;
+      return OTHER_LINE;
     }
     const e = emptyEvent(this.file, lineNo, text);
     const start = parseHeader(text, at, e, this.years);
@@ -149,17 +169,17 @@ class LineParser {
   }
 
   /** The kernel message from `start`: [uptime] stamp, prefix, then the fields at `at`. */
-  private record(text: string, start: number, at: number, e: FwEvent): LineResult {
+  private record(text: string, start: number, at: number, e: FwEvent): Parsed {
     let p = kernelStamp(text, start, at, e);
     let q = at;
     while (p < q && isSpace(text.charCodeAt(p))) ++p;
     while (q > p && isSpace(text.charCodeAt(q - 1))) --q;
     e.prefix = p < q ? prefixes.get(text, p, q) : null;
     const reason = parseFields(text, at, e);
-    return reason === null ? { kind: "event", event: e } : { kind: "malformed", reason };
+    return reason === null ? e : reason;
   }
 
-  private journalLine(text: string, lineNo: number): LineResult {
+  private journalLine(text: string, lineNo: number): Parsed {
     this.journal ??= {
       ts: null,
       ts_text: null,
@@ -178,11 +198,11 @@ class LineParser {
     }
     if (text === "") {
       this.journal = null; // the blank line ending the record
-      return OTHER;
+      return OTHER_LINE;
     }
     if (text === "MESSAGE") {
       j.binaryMessage = true;
-      return OTHER;
+      return OTHER_LINE;
     }
     const eq = text.indexOf("=");
     const value = text.slice(eq + 1);
@@ -204,20 +224,20 @@ class LineParser {
       case "MESSAGE":
         return this.journalMessage(text, eq + 1, lineNo);
     }
-    return OTHER;
+    return OTHER_LINE;
   }
 
-  private journalMessage(text: string, start: number, lineNo: number): LineResult {
+  private journalMessage(text: string, start: number, lineNo: number): Parsed {
     const j = this.journal as Journal;
     const at = findRecord(text, start);
-    if (at < 0) return OTHER;
+    if (at < 0) return OTHER_LINE;
     const e = emptyEvent(this.file, lineNo, text);
     e.ts = j.ts;
     e.ts_text = j.ts_text;
     e.host = j.host;
     e.priority = j.priority;
     const r = this.record(text, start, at, e);
-    if (r.kind === "event") j.event = e;
+    if (r === e) j.event = e;
     return r;
   }
 }

@@ -11,8 +11,20 @@ export interface LineChunk {
 /** A longer line keeps only its first MAX_LINE characters, so one line cannot exhaust memory. */
 const MAX_LINE = 1 << 24;
 
+/**
+ * Bytes → text, with the semantics of `new TextDecoder("utf-8")` (the default): invalid
+ * bytes become U+FFFD, a leading BOM is dropped. `decode(bytes, {stream: true})` per chunk,
+ * then `decode()` at the end. A host may supply a cheaper one (the CLI: latin1 for ASCII chunks).
+ */
+export interface Decoder {
+  decode(input?: Uint8Array, options?: { stream?: boolean }): string;
+}
+
 /** The lines of a byte stream, plain or gzip, a few thousand at a time. Never throws for content. */
-export async function* readLines(chunks: AsyncIterable<Uint8Array>): AsyncGenerator<LineChunk> {
+export async function* readLines(
+  chunks: AsyncIterable<Uint8Array>,
+  decoder: Decoder = new TextDecoder("utf-8"),
+): AsyncGenerator<LineChunk> {
   const source = chunks[Symbol.asyncIterator]();
   // Enough bytes to recognize gzip's magic.
   const head: Uint8Array[] = [];
@@ -27,7 +39,6 @@ export async function* readLines(chunks: AsyncIterable<Uint8Array>): AsyncGenera
   const gzip = first.length >= 2 && first[0] === 0x1f && first[1] === 0x8b;
   const bytes = gzip ? gunzip(first, source) : plain(first, source);
 
-  const decoder = new TextDecoder("utf-8");
   const parts: string[] = []; // the unfinished last line
   let partLength = 0;
   for (;;) {
