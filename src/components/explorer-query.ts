@@ -149,15 +149,24 @@ export function compile(s: ExplorerState): Compiled {
 const q = (name: string) => `"${name.replaceAll('"', '""')}"`;
 
 /**
- * Every SQL query of one explorer update. The filter is evaluated once (`select`: the
- * matching rows' few needed values into a table `explorer_sel` (a plain table: DuckDBClient opens a connection per query, so a TEMP table would vanish), so a raw-line regex runs
- * once, not four times); the figures' queries read `sel`, and the page of rows joins back
- * to `events` for its fields and raw lines.
+ * The SQL of one explorer update: two queries, each a single pass over `events` with the
+ * filter evaluated once (so a raw-line regex runs twice per update, not once per figure),
+ * and nothing materialized.
+ *
+ * - `rows`: the page of matching rows, every shown field and the raw line. When the table
+ *   is stored in (file, line) order (`opts.sorted`, checked when the data is loaded) it has
+ *   no ORDER BY: DuckDB keeps insertion order, so the LIMIT streams and stops after the
+ *   page instead of sorting every match.
+ * - `aggregates`: the time series, the point graph and the link graph as one GROUPING SETS
+ *   aggregate over typed keys (numbers are printed after grouping, on the few distinct
+ *   values, not per row); the top points and links are cut in SQL. Its rows carry `kind`:
+ *   0 = series (`t`, `n`), 1 = points (`x`, `y`, `z`, `count`), 2 = links (`s`, `e`, `lt`,
+ *   `count`) — see splitAggregates.
  */
 export function queries(
   c: Compiled,
   s: ExplorerState,
-  opts: { pageSize: number; bucket: string; linkMax: number; pointMax: number },
+  opts: { pageSize: number; bucket: string; linkMax: number; pointMax: number; sorted?: boolean },
 ) {
   const w = `(${c.where})`;
   const cols = c.fields.map((f) => `${sqlText(f)} AS ${q(f.name)}`).join(", ");
@@ -173,17 +182,65 @@ export function queries(
   const le = s.le ? axis(s.le) : null;
   const lt = axis(s.lt);
   const val = (f: FieldDef) => (f.kind === "num" ? `(${f.sql})` : `nullif(${f.sql}, '')`);
+  // A link column grouped by its typed value, printed (as sqlText prints it) afterwards.
+  const key = (f: FieldDef) => `(${f.sql})`;
+  const text = (f: FieldDef, col: string) =>
+    f.kind === "num" ? `coalesce(CAST(${col} AS VARCHAR), '-1')` : col;
+  const bucket = (["minute", "hour", "day"] as const).find((b) => b === opts.bucket) ?? "hour";
+  const pointsNotNull = `x IS NOT NULL AND y IS NOT NULL${z ? " AND z IS NOT NULL" : ""}`;
+  const linkCols = `${text(ls, "ls")} AS s${le ? `, ${text(le, "le")} AS e` : ""}, ${text(lt, "lt")} AS lt`;
+  const aggregates = `WITH k AS (SELECT date_trunc('${bucket}', ts) AS t, ${val(x)} AS x, ${val(y)} AS y, ${z ? val(z) : "NULL"} AS z,
+  ${key(ls)} AS ls, ${le ? key(le) : "NULL"} AS le, ${key(lt)} AS lt
+  FROM events WHERE ${w}),
+g AS MATERIALIZED (SELECT t, x, y, z, ls, le, lt, GROUPING(t) AS gt, GROUPING(x) AS gx, GROUPING(ls) AS gl, count(*) AS n
+  FROM k GROUP BY GROUPING SETS ((t), (x, y, z), (ls, le, lt))),
+l AS (SELECT ${linkCols}, n FROM g WHERE gl = 0)
+SELECT 0 AS kind, t, n::INTEGER AS n FROM g WHERE gt = 0
+UNION ALL BY NAME
+(SELECT 1 AS kind, x, y${z ? ", z" : ""}, n::INTEGER AS count FROM g WHERE gx = 0 AND ${pointsNotNull} ORDER BY n DESC LIMIT ${opts.pointMax})
+UNION ALL BY NAME
+(SELECT 2 AS kind, s${le ? ", e" : ""}, lt, sum(n)::INTEGER AS count FROM l GROUP BY ALL ORDER BY count DESC, s LIMIT ${opts.linkMax})`;
   return {
-    select: `CREATE OR REPLACE TABLE explorer_sel AS SELECT file, line, date_trunc('${opts.bucket}', ts) AS t,
-  ${val(x)} AS x, ${val(y)} AS y, ${z ? val(z) : "NULL"} AS z,
-  ${sqlText(ls)} AS ls, ${le ? sqlText(le) : "NULL"} AS le, ${sqlText(lt)} AS lt
-FROM events WHERE ${w}`,
-    series: "SELECT t, count(*)::INTEGER AS n FROM explorer_sel GROUP BY 1 ORDER BY 1",
-    rows: `WITH p AS (SELECT file, line FROM explorer_sel ORDER BY file, line LIMIT ${opts.pageSize} OFFSET ${s.page * opts.pageSize})
-SELECT e.file, e.line::INTEGER AS line, e.raw${cols ? `, ${cols}` : ""} FROM events e JOIN p ON e.file = p.file AND e.line = p.line ORDER BY e.file, e.line`,
-    points: `SELECT x, y${z ? ", z" : ""}, count(*)::INTEGER AS count FROM explorer_sel WHERE x IS NOT NULL AND y IS NOT NULL${z ? " AND z IS NOT NULL" : ""} GROUP BY ALL ORDER BY count DESC LIMIT ${opts.pointMax}`,
-    links: `SELECT ls AS s${le ? ", le AS e" : ""}, lt AS t, count(*)::INTEGER AS count FROM explorer_sel GROUP BY ALL ORDER BY count DESC, s LIMIT ${opts.linkMax}`,
+    rows: `SELECT file, line::INTEGER AS line, raw${cols ? `, ${cols}` : ""} FROM events WHERE ${w}${opts.sorted ? "" : " ORDER BY file, line"} LIMIT ${opts.pageSize} OFFSET ${s.page * opts.pageSize}`,
+    aggregates,
+    // One figure at a time, for Node (tests): the same aggregate through a view
+    // (`select` defines it; nothing is materialized). The page uses `aggregates`.
+    select: `CREATE OR REPLACE VIEW explorer_agg AS ${aggregates}`,
+    series: "SELECT t, n FROM explorer_agg WHERE kind = 0 ORDER BY t",
+    points: `SELECT x, y${z ? ", z" : ""}, count FROM explorer_agg WHERE kind = 1 ORDER BY count DESC`,
+    links: `SELECT s${le ? ", e" : ""}, lt AS t, count FROM explorer_agg WHERE kind = 2 ORDER BY count DESC, s`,
   };
+}
+
+type Row = Record<string, unknown>;
+/** The `aggregates` result → the series (by time), the points and the links (`t` = target). */
+export function splitAggregates(rows: Iterable<Row>, withZ: boolean, withE: boolean) {
+  const series: Row[] = [];
+  const points: Row[] = [];
+  const links: Row[] = [];
+  for (const r of rows) {
+    const kind = Number(r.kind);
+    if (kind === 0) series.push({ t: r.t, n: r.n });
+    else if (kind === 1)
+      points.push(
+        withZ ? { x: r.x, y: r.y, z: r.z, count: r.count } : { x: r.x, y: r.y, count: r.count },
+      );
+    else
+      links.push(
+        withE ? { s: r.s, e: r.e, t: r.lt, count: r.count } : { s: r.s, t: r.lt, count: r.count },
+      );
+  }
+  const time = (v: unknown) =>
+    v == null ? Number.POSITIVE_INFINITY : Number(v instanceof Date ? v.getTime() : v);
+  series.sort((a, b) => time(a.t) - time(b.t));
+  // UNION ALL keeps each part's order, but do not rely on it.
+  points.sort((a, b) => Number(b.count) - Number(a.count));
+  links.sort(
+    (a, b) =>
+      Number(b.count) - Number(a.count) ||
+      (String(a.s) < String(b.s) ? -1 : String(a.s) > String(b.s) ? 1 : 0),
+  );
+  return { series, points, links };
 }
 
 /** All matching rows for export: the shown fields as psad prints them. */

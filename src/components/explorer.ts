@@ -26,6 +26,7 @@ import {
   hashToState,
   InputError,
   queries,
+  splitAggregates,
   stateToHash,
 } from "./explorer-query.js";
 import { findingsPanel } from "./findings.js";
@@ -116,7 +117,21 @@ export function explorer(
   let state: ExplorerState = hashToState(location.hash);
   let dataName: string | null = null; // a local file's name, for the command line
   let bucket: "minute" | "hour" | "day" = "hour";
+  /** `events` is stored in (file, line) order: the page of rows needs no sort. */
+  let sorted = false;
   const q = async (sql: string) => toRows((await db.query(sql)) as Iterable<unknown>);
+  // The update's queries share one connection: DuckDBClient.query opens and closes one per
+  // query, two more round trips to DuckDB's worker each (its answer waits for the close).
+  type Conn = { query(sql: string): Promise<Iterable<unknown>> };
+  let conn: Promise<Conn | null> | null = null;
+  const uq = async (sql: string) => {
+    conn ??= (db._db.connect() as unknown as Promise<Conn>).then(
+      (c) => (typeof c.query === "function" ? c : null),
+      () => null,
+    );
+    const c = await conn;
+    return c ? toRows(await c.query(sql)) : q(sql);
+  };
 
   // ---- inputs
   const modePsad = el("input", {
@@ -512,27 +527,36 @@ export function explorer(
     } catch (e) {
       cfgError = e instanceof ConfigError || e instanceof Error ? e.message : String(e);
     }
-    let results: Row[][];
+    const timings: Record<string, number> = {};
+    let rows: Row[];
+    let allSeries: Row[];
+    let points: Row[];
+    let links: Row[];
     try {
       const b = state.bucket === "auto" ? bucket : state.bucket;
-      const sql = queries(c, state, { pageSize: PAGE, bucket: b, linkMax: 1500, pointMax: 10000 });
-      const timings: Record<string, number> = {};
-      // One after the other: DuckDB-wasm runs one query at a time anyway, and this way a
-      // newer update can cut in between (stale updates stop early).
-      results = [];
-      {
+      const sql = queries(c, state, {
+        pageSize: PAGE,
+        bucket: b,
+        linkMax: 1500,
+        pointMax: 10000,
+        sorted,
+      });
+      // Both queries go to DuckDB's worker at once (it runs them one after the other): no
+      // idle round trip in between, and the page of rows is converted while the aggregate
+      // runs. A newer update makes this one stop before drawing.
+      const timed = async (name: string, text: string) => {
         const t = performance.now();
-        await q(sql.select);
-        timings.select = Math.round(performance.now() - t);
-      }
-      for (const k of ["series", "rows", "points", "links"] as const) {
-        if (me !== seq) return -1;
-        const t = performance.now();
-        results.push(await q(sql[k]));
-        timings[k] = Math.round(performance.now() - t);
-      }
+        const r = await uq(text);
+        timings[name] = Math.round(performance.now() - t);
+        return r;
+      };
+      const [r, agg] = await Promise.all([
+        timed("rows", sql.rows),
+        timed("aggregates", sql.aggregates),
+      ]);
+      rows = r;
+      ({ series: allSeries, points, links } = splitAggregates(agg, !!state.z, !!state.le));
       root.dataset.sqlMs = String(Math.round(performance.now() - t0));
-      root.dataset.timings = JSON.stringify(timings);
     } catch (e) {
       if (me === seq) showError(e);
       return -1;
@@ -541,9 +565,14 @@ export function explorer(
     error.style.display = "none";
     for (const i of [fields, regex, neg, where, cols]) i.removeAttribute("aria-invalid");
     notes.textContent = c.notes.join("; ");
-    const [allSeries, rows, points, links] = results as [Row[], Row[], Row[], Row[]];
     const total = allSeries.reduce((a, r) => a + Number(r.n), 0);
     const series = allSeries.filter((r) => r.t != null);
+    let tDraw = performance.now();
+    const lap = (name: string) => {
+      const now = performance.now();
+      timings[name] = Math.round(now - tDraw);
+      tDraw = now;
+    };
 
     // Table
     summary.textContent = `${fmt(total)} matching events${total > PAGE ? ` — rows ${fmt(state.page * PAGE + 1)}–${fmt(Math.min(total, (state.page + 1) * PAGE))}` : ""}`;
@@ -565,6 +594,7 @@ export function explorer(
       nav("next ›", state.page + 1, "page-next"),
       nav("last »", pages - 1, "page-last"),
     );
+    lap("drawTable");
 
     // Time series
     const data = series.map((r) => ({ t: toDate(r.t), n: Number(r.n) }));
@@ -589,6 +619,7 @@ export function explorer(
     seriesBox.replaceChildren(
       data.length ? svg : el("em", {}, "No timestamps in the matching events."),
     );
+    lap("drawSeries");
 
     // Point graph
     const pointRows = points.map((r) => ({ ...r, count: Number(r.count) }));
@@ -602,6 +633,7 @@ export function explorer(
         `${fmt(pointRows.length)} distinct points${pointRows.length >= 10000 ? " (the 10,000 most frequent)" : ""}; point size = log rows.`,
       ),
     );
+    lap("drawPoints");
 
     // Link graph
     configError.style.display = cfgError ? "" : "none";
@@ -639,6 +671,8 @@ export function explorer(
       configError.textContent = `${e instanceof Error ? e.message : String(e)}`;
     }
 
+    lap("drawLinks");
+    root.dataset.timings = JSON.stringify(timings);
     cmd.textContent = commandLine(c, state, dataName);
     good = { c, graph, points: pointRows, seriesSvg: data.length ? svg : null, lg };
     root.lastMs = performance.now() - t0;
@@ -710,6 +744,11 @@ export function explorer(
   async function dataChanged() {
     const [span] = await q("SELECT epoch_ms(max(ts)) - epoch_ms(min(ts)) AS span FROM events");
     bucket = autoBucket(Number(span?.span ?? 0));
+    // Rows out of (file, line) order in storage (rowid) order? Then pages need ORDER BY.
+    const [order] = await q(
+      "SELECT count(*)::INTEGER AS n FROM (SELECT file, line, lag(file) OVER (ORDER BY rowid) AS pf, lag(line) OVER (ORDER BY rowid) AS pl FROM events) WHERE pf > file OR (pf = file AND pl >= line)",
+    );
+    sorted = Number(order?.n ?? 1) === 0;
     panel = findingsPanel((sql) => db.query(sql) as Promise<Iterable<unknown>>, {
       onOpen: openFinding,
     });

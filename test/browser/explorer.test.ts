@@ -159,6 +159,27 @@ describe("explorer in Chromium", { timeout: 10 * 60_000 }, () => {
       (await page.textContent("#explorer-command")) ?? "",
       /^fwglow query --format csv '/,
     );
+    // Pages follow the log order (the page query streams in storage order when it can).
+    const lineNumbers = async () =>
+      (
+        await page
+          .locator("#explorer-table tbody tr:not(.raw-line) td:nth-child(2)")
+          .allTextContents()
+      ).map((t) => Number(t.split(":").pop()));
+    const rows1 = await lineNumbers();
+    assert.equal(rows1.length, 50);
+    assert.ok(
+      rows1.every((n, i) => i === 0 || n > (rows1[i - 1] as number)),
+      "rows in log order",
+    );
+    await page.click("#page-next");
+    await page.evaluate(() => (window as unknown as Win).__explorer.updated);
+    const rows2 = await lineNumbers();
+    assert.equal(rows2.length, 50);
+    assert.ok((rows2[0] as number) > (rows1[49] as number), "page 2 follows page 1");
+    assert.match((await page.textContent("#explorer-pager")) ?? "", /page 2 of 120/);
+    await page.click("#page-first");
+    await page.evaluate(() => (window as unknown as Win).__explorer.updated);
 
     // The URL reproduces the view.
     const hash = await page.evaluate(() => location.hash);
