@@ -177,3 +177,21 @@ test("MAC=: cached and repeated values give the same columns as a fresh parse", 
     }
   }
 });
+
+test("kernel [uptime]: read in place, the same double as Number() of its text", () => {
+  const fields = "IN=eth0 OUT= SRC=1.2.3.4 DST=5.6.7.8 LEN=60 PROTO=UDP SPT=1 DPT=2";
+  const parse = createLineParser({ file: "t", year: 2005 });
+  fc.assert(
+    fc.property(
+      fc.stringMatching(/^[0-9]{1,12}$/),
+      fc.option(fc.stringMatching(/^[0-9]{0,12}$/)),
+      (int, fraction) => {
+        const text = fraction === null ? int : `${int}.${fraction}`;
+        const r = parse(`Feb 25 12:11:24 fw kernel: [ ${text}] ${fields}`, 1);
+        assert.equal(r.kind, "event");
+        if (r.kind === "event") assert.equal(r.event.kernel_uptime, Number(text), text);
+      },
+    ),
+    { numRuns: 5000 },
+  );
+});

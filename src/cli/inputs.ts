@@ -91,11 +91,17 @@ export function nodeDecoder(): Decoder {
   };
 }
 
+/**
+ * Handed out in pieces of this size: decoded, they are ordinary heap strings, where a whole
+ * chunk would become an external string in fresh (page-faulted) memory.
+ */
+const PIECE = 1 << 16;
+
 async function* readFile(path: string, onBytes?: (n: number) => void): AsyncIterable<Uint8Array> {
   for await (const chunk of createReadStream(path, { highWaterMark: CHUNK })) {
     const bytes = chunk as Buffer;
     onBytes?.(bytes.length);
-    yield bytes;
+    for (let at = 0; at < bytes.length; at += PIECE) yield bytes.subarray(at, at + PIECE);
   }
 }
 

@@ -443,18 +443,35 @@ export function parseFields(s: string, at: number, e: FwEvent): string | null {
         ? ""
         : flagTexts.get(s, flagsStart, flagsEnd);
     e.flags = flags;
-    e.syn = flags.includes("SYN");
-    e.ack = flags.includes("ACK");
-    e.fin = flags.includes("FIN");
-    e.rst = flags.includes("RST");
-    e.psh = flags.includes("PSH");
-    e.urg = flags.includes("URG");
-    e.ece = flags.includes("ECE");
-    e.cwr = flags.includes("CWR");
+    if (flags !== lastFlags) {
+      lastFlags = flags;
+      lastFlagBits =
+        (flags.includes("SYN") ? 1 : 0) |
+        (flags.includes("ACK") ? 2 : 0) |
+        (flags.includes("FIN") ? 4 : 0) |
+        (flags.includes("RST") ? 8 : 0) |
+        (flags.includes("PSH") ? 16 : 0) |
+        (flags.includes("URG") ? 32 : 0) |
+        (flags.includes("ECE") ? 64 : 0) |
+        (flags.includes("CWR") ? 128 : 0);
+    }
+    const bits = lastFlagBits;
+    e.syn = (bits & 1) !== 0;
+    e.ack = (bits & 2) !== 0;
+    e.fin = (bits & 4) !== 0;
+    e.rst = (bits & 8) !== 0;
+    e.psh = (bits & 16) !== 0;
+    e.urg = (bits & 32) !== 0;
+    e.ece = (bits & 64) !== 0;
+    e.cwr = (bits & 128) !== 0;
   }
   e.chain = e.in_if ? (e.out_if ? "FORWARD" : "INPUT") : e.out_if ? "OUTPUT" : null;
   return null;
 }
+
+// The flags of the last TCP event (the same interned text mostly repeats).
+let lastFlags = "";
+let lastFlagBits = 0;
 
 /** What follows PROTO=: the kernel decodes these by name; a number means it did not. */
 function kind(proto: string): number {
@@ -535,8 +552,8 @@ function ip(s: string, vs: number, ve: number): string | null {
 }
 
 function hasColon(s: string, vs: number, ve: number): boolean {
-  const colon = s.indexOf(":", vs);
-  return colon >= 0 && colon < ve;
+  for (let k = vs; k < ve; ++k) if (s.charCodeAt(k) === 58) return true;
+  return false;
 }
 
 /** MAC=dst:src:type[:more] (14+ bytes) → mac, dst_mac, src_mac, ether_type. */

@@ -327,7 +327,7 @@ export function kernelStamp(s: string, p: number, limit: number, e: FwEvent): nu
     while (isDigit(s.charCodeAt(r))) ++r;
   }
   if (r > q && r === close) {
-    e.kernel_uptime = Number(s.slice(q, close));
+    e.kernel_uptime = uptime(s, q, close);
   } else if (close - q === 24 && bsdStamp(s, q + 4) === q + 19 && s.charCodeAt(q + 19) === 32) {
     const y = digits(s, q + 20, q + 24);
     if (y < 0) return p;
@@ -341,6 +341,29 @@ export function kernelStamp(s: string, p: number, limit: number, e: FwEvent): nu
   q = close + 1;
   while (s.charCodeAt(q) === 32) ++q;
   return q;
+}
+
+/**
+ * `Number(s.slice(q, end))` for digits with an optional "." and fraction, without the slice:
+ * up to 15 digits the integer and the power of ten are exact, so their quotient is the
+ * correctly rounded value of the decimal, as Number() gives.
+ */
+function uptime(s: string, q: number, end: number): number {
+  let v = 0;
+  let scale = 1;
+  let digits = 0;
+  let fraction = false;
+  for (let k = q; k < end; ++k) {
+    const c = s.charCodeAt(k);
+    if (c === 46) {
+      fraction = true;
+      continue;
+    }
+    v = v * 10 + (c - 48);
+    if (fraction) scale *= 10;
+    ++digits;
+  }
+  return digits <= 15 ? v / scale : Number(s.slice(q, end));
 }
 
 /** Journald's __REALTIME_TIMESTAMP (µs since the epoch, UTC) as ts text, or null. */
