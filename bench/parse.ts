@@ -1,20 +1,23 @@
 // Parser throughput: `node --import tsx bench/parse.ts [file …]` (default: the Scan34 log).
-import { createReadStream } from "node:fs";
+// Bytes are read and decoded as `fwglow convert` does (inputs.ts: 64 KiB pieces, nodeDecoder).
 import { basename } from "node:path";
+import { nodeDecoder, resolveInputs } from "../src/cli/inputs.js";
 import { parseStream } from "../src/lib/parse/index.js";
 
 const files = process.argv.slice(2);
 if (files.length === 0) files.push("data/scan34-iptablesyslog.gz");
 for (const path of files) {
+  const [source] = await resolveInputs([path], { stdin: process.stdin });
   for (let run = 0; run < 3; ++run) {
     const start = performance.now();
     const cpu = process.cpuUsage();
     let lines = 0;
     let events = 0;
     let malformed = 0;
-    for await (const batch of parseStream(createReadStream(path), {
+    for await (const batch of parseStream(source.open(), {
       file: basename(path),
       year: 2005,
+      decoder: nodeDecoder,
     })) {
       lines += batch.lines;
       events += batch.events.length;

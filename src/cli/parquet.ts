@@ -39,14 +39,17 @@ export function sqlString(text: string): string {
  */
 export function tsToMicros(ts: string): number {
   if (ts.length < 19 || ts.charCodeAt(4) !== 45 || ts.charCodeAt(10) !== 32) return Number.NaN;
-  const ms = Date.UTC(
-    digitsAt(ts, 0, 4),
-    digitsAt(ts, 5, 2) - 1,
-    digitsAt(ts, 8, 2),
-    digitsAt(ts, 11, 2),
-    digitsAt(ts, 14, 2),
-    digitsAt(ts, 17, 2),
-  );
+  // Date.UTC(y, m, d, hh, mm, ss) is the day's value plus the time's, exactly (integers far
+  // below 2^53); consecutive stamps mostly share the day.
+  if (!ts.startsWith(lastDay)) {
+    lastDay = ts.slice(0, 10);
+    lastDayMs = Date.UTC(digitsAt(ts, 0, 4), digitsAt(ts, 5, 2) - 1, digitsAt(ts, 8, 2));
+  }
+  const ms =
+    lastDayMs +
+    digitsAt(ts, 11, 2) * 3_600_000 +
+    digitsAt(ts, 14, 2) * 60_000 +
+    digitsAt(ts, 17, 2) * 1000;
   let micros = 0;
   if (ts.length > 20 && ts.charCodeAt(19) === 46) {
     const digits = ts.slice(20, 26).padEnd(6, "0");
@@ -55,6 +58,9 @@ export function tsToMicros(ts: string): number {
   }
   return ms * 1000 + micros;
 }
+
+let lastDay = "\u0000"; // never a prefix of a stamp
+let lastDayMs = Number.NaN;
 
 /** The decimal number in ts[i, i + len), NaN if a character is not a digit. */
 function digitsAt(ts: string, i: number, len: number): number {
