@@ -97,13 +97,67 @@ export function tsToEpochMs(ts: string | null): number | null {
   return Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s), ms);
 }
 
-type NumArray =
-  | Uint8Array
-  | Uint16Array
-  | Uint32Array
-  | Float64Array
-  | BigUint64Array
-  | BigInt64Array;
+/** The digit at `i` of `s` (0–9), or -1. */
+function digit(s: string, i: number): number {
+  const c = s.charCodeAt(i) - 48;
+  return c >= 0 && c <= 9 ? c : -1;
+}
+
+/**
+ * {@link tsToEpochMs} without the regex, for the encoder's hot loop: the day is computed
+ * once per distinct date (the last one is cached), the time of day by arithmetic, which is
+ * what Date.UTC does (MakeDate(MakeDay(y, mo, d), MakeTime(h, mi, s, ms))). Anything but
+ * the plain layout goes to tsToEpochMs itself.
+ */
+class TsReader {
+  private date = "";
+  private day = 0;
+
+  read(ts: string): number | null {
+    if (ts.length < 19) return tsToEpochMs(ts);
+    const y = digit(ts, 0) * 1000 + digit(ts, 1) * 100 + digit(ts, 2) * 10 + digit(ts, 3);
+    const h0 = digit(ts, 11);
+    const h1 = digit(ts, 12);
+    const m0 = digit(ts, 14);
+    const m1 = digit(ts, 15);
+    const s0 = digit(ts, 17);
+    const s1 = digit(ts, 18);
+    const sep = ts.charCodeAt(10);
+    if (
+      (digit(ts, 0) | digit(ts, 1) | digit(ts, 2) | digit(ts, 3)) < 0 ||
+      (h0 | h1 | m0 | m1 | s0 | s1) < 0 ||
+      (sep !== 32 && sep !== 84) ||
+      ts.charCodeAt(13) !== 58 ||
+      ts.charCodeAt(16) !== 58
+    )
+      return tsToEpochMs(ts);
+    let ms = 0;
+    if (ts.length > 19 && ts.charCodeAt(19) === 46) {
+      const f0 = digit(ts, 20);
+      if (f0 < 0) ms = 0;
+      else {
+        const f1 = digit(ts, 21);
+        const f2 = f1 < 0 ? -1 : digit(ts, 22);
+        ms = f0 * 100 + Math.max(f1, 0) * 10 + Math.max(f2, 0);
+      }
+    }
+    if (!ts.startsWith(this.date, 0) || this.date.length === 0) {
+      const mo0 = digit(ts, 5);
+      const mo1 = digit(ts, 6);
+      const d0 = digit(ts, 8);
+      const d1 = digit(ts, 9);
+      if ((mo0 | mo1 | d0 | d1) < 0 || ts.charCodeAt(4) !== 45 || ts.charCodeAt(7) !== 45)
+        return tsToEpochMs(ts);
+      this.date = ts.slice(0, 10);
+      this.day = Date.UTC(y, mo0 * 10 + mo1 - 1, d0 * 10 + d1);
+    }
+    return (
+      this.day + (h0 * 10 + h1) * 3_600_000 + (m0 * 10 + m1) * 60_000 + (s0 * 10 + s1) * 1000 + ms
+    );
+  }
+}
+
+type NumArray = Uint8Array | Uint16Array | Uint32Array | Float64Array;
 type NumCtor = { new (n: number): NumArray };
 
 const NUMERIC: Partial<Record<ColumnType, { arrow: () => DataType; array: NumCtor }>> = {
@@ -111,11 +165,12 @@ const NUMERIC: Partial<Record<ColumnType, { arrow: () => DataType; array: NumCto
   USMALLINT: { arrow: () => new Uint16(), array: Uint16Array },
   UINTEGER: { arrow: () => new Uint32(), array: Uint32Array },
   DOUBLE: { arrow: () => new Float64(), array: Float64Array },
-  UBIGINT: { arrow: () => new Uint64(), array: BigUint64Array },
-  TIMESTAMP: { arrow: () => new TimestampMicrosecond(), array: BigInt64Array },
 };
 
-function grow<T extends Uint8Array | Int32Array | NumArray>(a: T, need: number): T {
+function grow<T extends Uint8Array | Int32Array | NumArray | BigUint64Array>(
+  a: T,
+  need: number,
+): T {
   if (need <= a.length) return a;
   const bigger = new (a.constructor as { new (n: number): T })(Math.max(need, a.length * 2));
   bigger.set(a as never);
@@ -142,14 +197,61 @@ class Utf8Buffer {
     this.offsets[++this.length] = end;
   }
 
-  data(nullCount = 0, nullBitmap?: Uint8Array): Data<Utf8> {
+  /**
+   * Appends the values of `column` of `events` (empty slots for nulls), sets their bits in
+   * `valid` (from bit `at`) and returns the number of nulls. ASCII values (the usual case)
+   * are copied char by char: no view, no encoder call and no temporary string per value
+   * (TextEncoder.encodeInto costs a copy of its input in browsers); others are encoded.
+   */
+  pushColumn(
+    events: readonly FwEvent[],
+    column: ColumnName,
+    valid: Uint8Array,
+    at: number,
+  ): number {
+    const n = events.length;
+    const start = this.length;
+    this.offsets = grow(this.offsets, start + n + 1);
+    const offsets = this.offsets;
+    let bytes = this.bytes;
+    let pos = offsets[start] as number;
+    let nulls = 0;
+    for (let k = 0; k < n; k++) {
+      const v = (events[k] as FwEvent)[column] as string | null | undefined;
+      if (v === null || v === undefined) nulls++;
+      else {
+        const i = at + k;
+        valid[i >> 3] |= 1 << (i & 7);
+        const len = v.length;
+        if (pos + len > bytes.length) bytes = this.bytes = grow(bytes, pos + len);
+        let j = 0;
+        for (; j < len; j++) {
+          const c = v.charCodeAt(j);
+          if (c > 127) break;
+          bytes[pos + j] = c;
+        }
+        if (j === len) pos += len;
+        else {
+          bytes = this.bytes = grow(bytes, pos + len * 3);
+          pos += encoder.encodeInto(v, bytes.subarray(pos)).written;
+        }
+      }
+      offsets[start + k + 1] = pos;
+    }
+    this.length = start + n;
+    return nulls;
+  }
+
+  /** The column's storage: views of the buffers (`copy`: copies). */
+  data(nullCount = 0, nullBitmap?: Uint8Array, copy = true): Data<Utf8> {
     const n = this.length;
+    const end = this.offsets[n] as number;
     return makeData({
       type: new Utf8(),
       length: n,
       nullCount,
-      valueOffsets: this.offsets.slice(0, n + 1),
-      data: this.bytes.slice(0, this.offsets[n]),
+      valueOffsets: copy ? this.offsets.slice(0, n + 1) : this.offsets.subarray(0, n + 1),
+      data: copy ? this.bytes.slice(0, end) : this.bytes.subarray(0, end),
       nullBitmap,
     });
   }
@@ -165,6 +267,9 @@ class ColumnBuilder {
   private length = 0;
   private bits = new Uint8Array(128);
   private numbers: NumArray | null = null;
+  /** TIMESTAMP (microseconds, as 32-bit halves: no BigInt per value) and UBIGINT values. */
+  private big: BigUint64Array | null = null;
+  private ts: TsReader | null = null;
   private utf8: Utf8Buffer | null = null;
   private indices: Int32Array | null = null;
   private codes: Map<string, number> | null = null;
@@ -177,7 +282,10 @@ class ColumnBuilder {
     this.dict = type === "VARCHAR" && dictionary && !UNIQUE_STRINGS.has(name);
     const num = NUMERIC[type];
     if (num) this.numbers = new num.array(1024);
-    else if (this.dict) {
+    else if (type === "TIMESTAMP" || type === "UBIGINT") {
+      this.big = new BigUint64Array(1024);
+      if (type === "TIMESTAMP") this.ts = new TsReader();
+    } else if (this.dict) {
       this.indices = new Int32Array(1024);
       this.codes = new Map();
     } else if (type === "VARCHAR") this.utf8 = new Utf8Buffer();
@@ -185,53 +293,133 @@ class ColumnBuilder {
 
   push(events: readonly FwEvent[]): void {
     const name = this.name;
-    const n = this.length + events.length;
+    const start = this.length;
+    const count = events.length;
+    const n = start + count;
     this.valid = grow(this.valid, (n + 7) >> 3);
-    if (this.type === "BOOLEAN") this.bits = grow(this.bits, (n + 7) >> 3);
-    if (this.numbers) this.numbers = grow(this.numbers, n);
-    if (this.indices) this.indices = grow(this.indices, n);
-    const ts = this.type === "TIMESTAMP";
-    const big = ts || this.type === "UBIGINT";
-    for (const e of events) {
-      const i = this.length++;
-      let v = e[name] as unknown;
-      if (ts) v = tsToEpochMs(v as string | null);
-      if (v === null || v === undefined) {
-        this.nulls++;
-        this.utf8?.push(null);
-        continue;
-      }
-      this.valid[i >> 3] |= 1 << (i & 7);
-      if (this.numbers) {
-        if (big)
-          (this.numbers as BigUint64Array)[i] = ts
-            ? BigInt(v as number) * 1000n
-            : BigInt(v as bigint);
-        else (this.numbers as Float64Array)[i] = v as number;
-      } else if (this.utf8) this.utf8.push(v as string);
-      else if (this.codes && this.indices) {
-        let code = this.codes.get(v as string);
-        if (code === undefined) {
-          code = this.codes.size;
-          this.codes.set(v as string, code);
+    const valid = this.valid;
+    let nulls = 0;
+    if (this.utf8) nulls = this.utf8.pushColumn(events, name, valid, start);
+    else if (this.numbers) {
+      this.numbers = grow(this.numbers, n);
+      const values = this.numbers;
+      for (let k = 0; k < count; k++) {
+        const v = (events[k] as FwEvent)[name] as number | null | undefined;
+        if (v === null || v === undefined) nulls++;
+        else {
+          const i = start + k;
+          valid[i >> 3] |= 1 << (i & 7);
+          values[i] = v;
         }
-        this.indices[i] = code;
-      } else if (v) this.bits[i >> 3] |= 1 << (i & 7);
+      }
+    } else if (this.ts && this.big) {
+      this.big = grow(this.big, n);
+      const halves = new Uint32Array(this.big.buffer, 0, 2 * n);
+      const ts = this.ts;
+      for (let k = 0; k < count; k++) {
+        const text = (events[k] as FwEvent)[name] as string | null | undefined;
+        const ms = text === null || text === undefined ? null : ts.read(text);
+        if (ms === null) nulls++;
+        else {
+          const i = start + k;
+          valid[i >> 3] |= 1 << (i & 7);
+          // Microseconds as a little-endian int64, exact below 2^53 (years up to ~2255).
+          const us = ms * 1000;
+          if (us <= Number.MAX_SAFE_INTEGER && us >= -Number.MAX_SAFE_INTEGER) {
+            const hi = Math.floor(us / 4294967296);
+            halves[2 * i] = us - hi * 4294967296;
+            halves[2 * i + 1] = hi;
+          } else new BigInt64Array(this.big.buffer, 8 * i, 1)[0] = BigInt(ms) * 1000n;
+        }
+      }
+    } else if (this.big) {
+      this.big = grow(this.big, n);
+      const values = this.big;
+      for (let k = 0; k < count; k++) {
+        const v = (events[k] as FwEvent)[name] as bigint | null | undefined;
+        if (v === null || v === undefined) nulls++;
+        else {
+          const i = start + k;
+          valid[i >> 3] |= 1 << (i & 7);
+          values[i] = BigInt(v);
+        }
+      }
+    } else if (this.codes && this.indices) {
+      this.indices = grow(this.indices, n);
+      const indices = this.indices;
+      const codes = this.codes;
+      for (let k = 0; k < count; k++) {
+        const v = (events[k] as FwEvent)[name] as string | null | undefined;
+        if (v === null || v === undefined) nulls++;
+        else {
+          const i = start + k;
+          valid[i >> 3] |= 1 << (i & 7);
+          let code = codes.get(v);
+          if (code === undefined) {
+            code = codes.size;
+            codes.set(v, code);
+          }
+          indices[i] = code;
+        }
+      }
+    } else {
+      this.bits = grow(this.bits, (n + 7) >> 3);
+      const bits = this.bits;
+      for (let k = 0; k < count; k++) {
+        const v = (events[k] as FwEvent)[name];
+        if (v === null || v === undefined) nulls++;
+        else {
+          const i = start + k;
+          valid[i >> 3] |= 1 << (i & 7);
+          if (v) bits[i >> 3] |= 1 << (i & 7);
+        }
+      }
     }
+    this.nulls += nulls;
+    this.length = n;
   }
 
-  vector(): Vector {
+  /** Empties the column, keeping its buffers (zeroed as far as they were used). */
+  reset(): void {
     const n = this.length;
+    this.valid.fill(0, 0, (n + 7) >> 3);
+    this.bits.fill(0, 0, (n + 7) >> 3);
+    this.numbers?.fill(0, 0, n);
+    this.big?.fill(0n, 0, n);
+    this.indices?.fill(0, 0, n);
+    if (this.codes) this.codes = new Map();
+    if (this.utf8) this.utf8.length = 0;
+    this.length = 0;
+    this.nulls = 0;
+  }
+
+  /** The column as an Arrow vector: copies of the buffers, or views (`copy` false) for an
+   * immediate serialization. */
+  vector(copy = true): Vector {
+    const n = this.length;
+    const cut = <T extends Uint8Array | NumArray | BigUint64Array>(a: T, end: number): T =>
+      (copy ? a.slice(0, end) : a.subarray(0, end)) as T;
     const common = {
       length: n,
       nullCount: this.nulls,
-      nullBitmap: this.valid.slice(0, (n + 7) >> 3),
+      nullBitmap: cut(this.valid, (n + 7) >> 3),
     };
-    if (this.utf8) return makeVector(this.utf8.data(common.nullCount, common.nullBitmap));
+    if (this.utf8) return makeVector(this.utf8.data(common.nullCount, common.nullBitmap, copy));
     if (this.numbers) {
       const type = (NUMERIC[this.type] as { arrow: () => DataType }).arrow();
       // biome-ignore lint/suspicious/noExplicitAny: Arrow's makeData is typed per DataType.
-      return makeVector(makeData({ type: type as any, data: this.numbers.slice(0, n), ...common }));
+      return makeVector(makeData({ type: type as any, data: cut(this.numbers, n), ...common }));
+    }
+    if (this.big) {
+      const data = cut(this.big, n);
+      if (!this.ts) return makeVector(makeData({ type: new Uint64(), data, ...common }));
+      return makeVector(
+        makeData({
+          type: new TimestampMicrosecond(),
+          data: new BigInt64Array(data.buffer, data.byteOffset, n),
+          ...common,
+        }),
+      );
     }
     if (this.codes && this.indices) {
       // The narrowest index type that fits (indices are signed): most columns have a
@@ -256,7 +444,7 @@ class ColumnBuilder {
       );
     }
     return makeVector(
-      makeData({ type: new Bool(), data: this.bits.slice(0, (n + 7) >> 3), ...common }),
+      makeData({ type: new Bool(), data: cut(this.bits, (n + 7) >> 3), ...common }),
     );
   }
 }
@@ -267,6 +455,9 @@ export interface EventsEncoderOptions {
   /** Dictionary-encode the string columns (except `raw`): much smaller when values repeat. */
   dictionary?: boolean;
 }
+
+/** Events per block of {@link EventsEncoder.push}. */
+const BLOCK = 1024;
 
 /** Accumulates events column by column; `toIPC` encodes everything pushed so far. */
 export class EventsEncoder {
@@ -281,19 +472,39 @@ export class EventsEncoder {
   }
 
   push(events: readonly FwEvent[]): void {
-    for (const b of this.builders) b.push(events);
+    // Column by column over blocks of events that stay in the CPU cache.
+    for (let i = 0; i < events.length; i += BLOCK) {
+      const block = events.length <= BLOCK ? events : events.slice(i, i + BLOCK);
+      for (const b of this.builders) b.push(block);
+    }
     this.rows += events.length;
   }
 
+  /**
+   * Empties the encoder for the next batch, keeping its buffers: no allocation, zeroing
+   * or growing per batch (an encoder per batch spends most of its time there in browsers).
+   * Encodes exactly as a new encoder would.
+   */
+  reset(): void {
+    for (const b of this.builders) b.reset();
+    this.rows = 0;
+  }
+
+  /** A table of copies of the buffers (later pushes do not change it). */
   toTable(): Table {
+    return this.table(true);
+  }
+
+  private table(copy: boolean): Table {
     const vectors: Record<string, Vector> = {};
-    for (const b of this.builders) vectors[b.name] = b.vector();
+    for (const b of this.builders) vectors[b.name] = b.vector(copy);
     return new Table(vectors);
   }
 
   /** Arrow IPC stream format (what DuckDB-wasm's insertArrowFromIPCStream reads). */
   toIPC(): Uint8Array {
-    return tableToIPC(this.toTable(), "stream");
+    // Serializing copies the buffers: the table can be views of the builders'.
+    return tableToIPC(this.table(false), "stream");
   }
 }
 
