@@ -189,15 +189,22 @@ export function queries(
   const bucket = (["minute", "hour", "day"] as const).find((b) => b === opts.bucket) ?? "hour";
   const pointsNotNull = `x IS NOT NULL AND y IS NOT NULL${z ? " AND z IS NOT NULL" : ""}`;
   const linkCols = `${text(ls, "ls")} AS s${le ? `, ${text(le, "le")} AS e` : ""}, ${text(lt, "lt")} AS lt`;
-  const aggregates = `WITH k AS (SELECT date_trunc('${bucket}', ts) AS t, ${val(x)} AS x, ${val(y)} AS y, ${z ? val(z) : "NULL"} AS z,
+  // The default view draws the same three fields in both graphs: then one grouping set
+  // serves both (each row hashed once), the points dropping empty values after grouping.
+  const shared = !!z && !!le && x === ls && y === le && z === lt;
+  const post = (f: FieldDef, col: string) => (f.kind === "num" ? col : `nullif(${col}, '')`);
+  const pointsFrom = shared
+    ? `(SELECT ${post(x, "ls")} AS x, ${post(y, "le")} AS y, ${post(lt, "lt")} AS z, n FROM g WHERE gl = 0)`
+    : "(SELECT x, y, z, n FROM g WHERE gx = 0)";
+  const aggregates = `WITH k AS (SELECT date_trunc('${bucket}', ts) AS t, ${shared ? "" : `${val(x)} AS x, ${val(y)} AS y, ${z ? val(z) : "NULL"} AS z,`}
   ${key(ls)} AS ls, ${le ? key(le) : "NULL"} AS le, ${key(lt)} AS lt
   FROM events WHERE ${w}),
-g AS MATERIALIZED (SELECT t, x, y, z, ls, le, lt, GROUPING(t) AS gt, GROUPING(x) AS gx, GROUPING(ls) AS gl, count(*) AS n
-  FROM k GROUP BY GROUPING SETS ((t), (x, y, z), (ls, le, lt))),
+g AS MATERIALIZED (SELECT t, ${shared ? "" : "x, y, z, GROUPING(x) AS gx, "}ls, le, lt, GROUPING(t) AS gt, GROUPING(ls) AS gl, count(*) AS n
+  FROM k GROUP BY GROUPING SETS ((t), ${shared ? "" : "(x, y, z), "}(ls, le, lt))),
 l AS (SELECT ${linkCols}, n FROM g WHERE gl = 0)
 SELECT 0 AS kind, t, n::INTEGER AS n FROM g WHERE gt = 0
 UNION ALL BY NAME
-(SELECT 1 AS kind, x, y${z ? ", z" : ""}, n::INTEGER AS count FROM g WHERE gx = 0 AND ${pointsNotNull} ORDER BY n DESC LIMIT ${opts.pointMax})
+(SELECT 1 AS kind, x, y${z ? ", z" : ""}, n::INTEGER AS count FROM ${pointsFrom} WHERE ${pointsNotNull} ORDER BY n DESC LIMIT ${opts.pointMax})
 UNION ALL BY NAME
 (SELECT 2 AS kind, s${le ? ", e" : ""}, lt, sum(n)::INTEGER AS count FROM l GROUP BY ALL ORDER BY count DESC, s LIMIT ${opts.linkMax})`;
   return {
