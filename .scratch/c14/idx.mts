@@ -1,1 +1,0 @@
-await import("/work/main/src/chapter14/data/index.json.ts");
