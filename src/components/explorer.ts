@@ -420,7 +420,9 @@ export function explorer(
     { id: "explorer-data" },
     options.source ?? "Data: the bundled honeynet log.",
   );
-  source.append(sourceLabel, localLogPicker(db, onLocal));
+  const picker = localLogPicker(db);
+  picker.addEventListener("input", () => picker.value && onLocal(picker.value));
+  source.append(sourceLabel, picker);
 
   function pointOptions() {
     return {
@@ -770,10 +772,13 @@ export function explorer(
 
   function onLocal(r: LocalLogResult) {
     dataName = r.name;
-    sourceLabel.textContent = `Data: your file ${r.name} (${fmt(r.counts.events)} events), in this tab only. Reload the page to return to the bundled log.`;
-    // A local log has its own networks: start from an unfiltered view.
-    state = { ...DEFAULT_STATE, fields: "src dst dp proto", regex: "" };
-    history.replaceState(null, "", stateToHash(state));
+    sourceLabel.textContent = `Data: your file ${r.name} (${fmt(r.counts.events)} events), in this browser only.`;
+    // A log just picked has its own networks: start from an unfiltered view. A log reopened
+    // from another page keeps the view in the address (a finding's link, say).
+    if (!r.restored) {
+      state = { ...DEFAULT_STATE, fields: "src dst dp proto", regex: "" };
+      history.replaceState(null, "", stateToHash(state));
+    }
     dataChanged();
   }
 

@@ -6,6 +6,7 @@
 import type { Malformed } from "../lib/schema.js";
 import { parseLocalLog } from "./local-log-parse.js";
 import type { Counts, LocalLogFromWorker, LocalLogToWorker } from "./local-log-protocol.js";
+import { forgetLocalLog, rememberLocalLog, storedLocalLog } from "./local-session.js";
 import { malformedList } from "./overview.js";
 
 /** What the component needs of Framework's DuckDBClient. */
@@ -32,6 +33,8 @@ export interface LocalLogResult {
   parseMs: number;
   /** "worker" or "main thread" (when no module worker could start). */
   where: string;
+  /** Reopened from an earlier page (local-session.ts) rather than picked on this one. */
+  restored: boolean;
 }
 
 const fmt = (n: number) => String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ",");
@@ -128,6 +131,7 @@ export function loadLocalLog(
               ms: performance.now() - t0,
               parseMs: m.ms,
               where: run.where,
+              restored: false,
             });
           })
           .catch((e) => reject(e));
@@ -147,8 +151,27 @@ function el<K extends keyof HTMLElementTagNameMap>(
   return e;
 }
 
-/** The picker + drop zone + progress + accounting. Calls `onLoaded` after each load. */
-export function localLogPicker(db: DuckDb, onLoaded: (r: LocalLogResult) => void): HTMLElement {
+/** A local log's line accounting in the shape of the accounting.json loader's output. */
+export function localAccounting(r: LocalLogResult) {
+  const { lines, events, other, malformed } = r.counts;
+  const totals = { lines, events, other, malformed };
+  return {
+    source: "local" as const,
+    files: [{ file: r.name, ...totals }],
+    totals,
+    malformed: r.malformed,
+    malformedListed: r.malformed.length,
+  };
+}
+
+/** The picker's element: an input for Framework's `view()`, its value the last load. */
+export type LocalLogPicker = HTMLElement & { value: LocalLogResult | null };
+
+/**
+ * The picker + drop zone + progress + accounting. After each load it sets `value` and
+ * dispatches "input". The log the reader opened on another page is reopened at once.
+ */
+export function localLogPicker(db: DuckDb): LocalLogPicker {
   const input = el("input", {
     type: "file",
     id: "local-log-file",
@@ -200,27 +223,41 @@ export function localLogPicker(db: DuckDb, onLoaded: (r: LocalLogResult) => void
   const yearFrom = (f: File) => {
     if (!yearEdited) year.value = String(new Date(f.lastModified).getFullYear());
   };
-  async function open(file: File) {
+  const picker = Object.assign(zone, { value: null as LocalLogResult | null });
+  async function open(file: File, restored = false) {
     if (busy) return;
     busy = true;
     progress.style.display = "";
     progress.value = 0;
-    status.textContent = `Reading ${file.name}…`;
+    status.textContent = `${restored ? "Reopening your log" : "Reading"} ${file.name}…`;
+    const y = Number(year.value) || new Date(file.lastModified).getFullYear();
     try {
       const r = await loadLocalLog(db, file, {
-        year: Number(year.value) || new Date(file.lastModified).getFullYear(),
+        year: y,
         onProgress: (c, total) => {
           progress.value = total ? c.bytes / total : 0;
           status.textContent = `${file.name}: ${fmt(c.lines)} lines read — ${fmt(c.events)} events, ${fmt(c.other)} other, ${fmt(c.malformed)} malformed`;
         },
       });
       progress.value = 1;
+      if (!restored) await rememberLocalLog({ file, year: y }).catch(() => {});
+      const back = el(
+        "button",
+        { type: "button", id: "local-log-forget" },
+        "Back to the bundled log",
+      );
+      back.addEventListener("click", async () => {
+        await forgetLocalLog().catch(() => {});
+        location.reload();
+      });
       status.replaceChildren(
         el(
           "div",
           { id: "local-log-accounting" },
           el("b", {}, file.name),
-          `: ${fmt(r.counts.lines)} lines = ${fmt(r.counts.events)} events + ${fmt(r.counts.other)} other + ${fmt(r.counts.malformed)} malformed — parsed and loaded in ${(r.ms / 1000).toFixed(1)} s (${r.where}; parsing ${(r.parseMs / 1000).toFixed(1)} s of it).`,
+          `: ${fmt(r.counts.lines)} lines = ${fmt(r.counts.events)} events + ${fmt(r.counts.other)} other + ${fmt(r.counts.malformed)} malformed — parsed and loaded in ${(r.ms / 1000).toFixed(1)} s (${r.where}; parsing ${(r.parseMs / 1000).toFixed(1)} s of it). The overview and the explorer show this log until you go `,
+          back,
+          ".",
         ),
         ...(r.counts.malformed > 0
           ? [
@@ -233,7 +270,8 @@ export function localLogPicker(db: DuckDb, onLoaded: (r: LocalLogResult) => void
             ]
           : []),
       );
-      onLoaded(r);
+      picker.value = { ...r, restored };
+      picker.dispatchEvent(new Event("input", { bubbles: true }));
     } catch (error) {
       status.replaceChildren(
         el(
@@ -267,5 +305,11 @@ export function localLogPicker(db: DuckDb, onLoaded: (r: LocalLogResult) => void
       open(f);
     }
   });
-  return zone;
+  storedLocalLog().then((log) => {
+    if (!log) return;
+    year.value = String(log.year);
+    yearEdited = true;
+    open(log.file as File, true);
+  });
+  return picker;
 }

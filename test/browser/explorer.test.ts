@@ -273,6 +273,50 @@ describe("explorer in Chromium", { timeout: 10 * 60_000 }, () => {
     );
     assert.ok(!requests.includes("POST"), "nothing uploaded");
     assert.deepEqual(w.problems, []);
+
     await page.close();
+
+    // The overview shows the same log, reopened from this browser's storage.
+    const overview = await browser.context.newPage();
+    const wo = await watch(overview, site.origin);
+    await overview.goto(`${site.origin}/`, { waitUntil: "domcontentloaded", timeout: 120_000 });
+    await overview.locator("#local-log-accounting").waitFor({ timeout: 120_000 });
+    await overview.waitForFunction(
+      (events) => document.querySelector("#total-events")?.textContent === events,
+      n(want.events),
+      { timeout: 60_000 },
+    );
+    assert.match((await overview.textContent("main")) ?? "", /opened from your disk/);
+    assert.deepEqual(await errorCells(overview), []);
+    assert.deepEqual(wo.problems, []);
+    await overview.close();
+
+    // So does the explorer, keeping the view of the address (a finding's link).
+    const again = await browser.context.newPage();
+    const wa = await watch(again, site.origin);
+    await again.goto(`${site.origin}/explorer#mode=sql&where=TRUE`, {
+      waitUntil: "domcontentloaded",
+      timeout: 120_000,
+    });
+    await ready(again);
+    await again.locator("#local-log-accounting").waitFor({ timeout: 120_000 });
+    await again.waitForFunction(
+      (events) => (window as unknown as Win).__explorer.dataset.total === events,
+      String(want.events),
+      { timeout: 60_000 },
+    );
+    assert.equal(await again.inputValue("#explorer-where"), "TRUE");
+    assert.deepEqual(wa.problems, []);
+
+    // Back to the bundled log: forgotten, and the page shows the honeynet events again.
+    await Promise.all([again.waitForEvent("load"), again.click("#local-log-forget")]);
+    await ready(again);
+    assert.notEqual(
+      await again.evaluate(() => (window as unknown as Win).__explorer.dataset.total),
+      String(want.events),
+    );
+    assert.equal(await again.locator("#local-log-accounting").count(), 0);
+    assert.deepEqual(await errorCells(again), []);
+    await again.close();
   });
 });
