@@ -33,13 +33,13 @@ interface Run {
 }
 
 /** Runs a command; wall time and the child's user+system CPU seconds (from /usr/bin/time). */
-function time(cmd: string, argv: string[]): Promise<Run> {
+function time(cmd: string, argv: string[], env: Record<string, string> = {}): Promise<Run> {
   return new Promise((ok, fail) => {
     const timeFile = join(dir, "time.txt");
     const t0 = performance.now();
     const p = spawn("/usr/bin/time", ["-f", "%U %S", "-o", timeFile, cmd, ...argv], {
       cwd: dir,
-      env: { ...process.env, TZ: "UTC" },
+      env: { ...process.env, TZ: "UTC", ...env },
       stdio: ["ignore", "pipe", "ignore"],
     });
     const chunks: Buffer[] = [];
@@ -52,24 +52,6 @@ function time(cmd: string, argv: string[]): Promise<Run> {
     });
   });
 }
-
-// the same code as one esbuild bundle: shows how much of our time is tsx's start-up
-const bundle = join(dir, "psad-bundle.mjs");
-const esbuild = await import("esbuild");
-await esbuild.build({
-  stdin: {
-    contents: `import { command } from "./src/cli/psad.ts";
-process.exitCode = await command.run(process.argv.slice(2), { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr });`,
-    resolveDir: root,
-    loader: "ts",
-  },
-  bundle: true,
-  platform: "node",
-  format: "esm",
-  packages: "external",
-  outfile: bundle,
-  logLevel: "warning",
-});
 
 const parquet = join(dir, "events.parquet");
 await time(process.execPath, [join(root, "bin/fwglow.js"), "convert", "-q", log, "-o", parquet]);
@@ -91,37 +73,21 @@ writeFileSync(
   `await import(${JSON.stringify(import.meta.resolve("@duckdb/node-api"))});`,
 );
 
-// the whole CLI as one bundle, for `fwglow query`; beside node_modules so its packages resolve
-const mainBundle = join(root, "node_modules/.cache/fwglow-bench/main.mjs");
-await esbuild.build({
-  entryPoints: [join(root, "src/cli/main.ts")],
-  bundle: true,
-  platform: "node",
-  format: "esm",
-  packages: "external",
-  outfile: mainBundle,
-  logLevel: "warning",
-});
-
+// bin/fwglow.js runs the CLI as an esbuild bundle (built by the convert above); FWGLOW_NO_BUNDLE=1
+// runs the TypeScript sources through tsx instead, to show what the bundle saves.
+const BIN = join(root, "bin/fwglow.js");
+const TSX = { FWGLOW_NO_BUNDLE: "1" };
+const PSAD = ["psad", "--quiet", "-m", log, ...CMD];
 const fw: Run[] = [];
-const fwb: Run[] = [];
+const fwt: Run[] = [];
 const fq: Run[] = [];
-const fqb: Run[] = [];
+const fqt: Run[] = [];
 const floor: Run[] = [];
 for (let i = 0; i < runs; i++) {
-  fw.push(
-    await time(process.execPath, [
-      join(root, "bin/fwglow.js"),
-      "psad",
-      "--quiet",
-      "-m",
-      log,
-      ...CMD,
-    ]),
-  );
-  fwb.push(await time(process.execPath, [bundle, "--quiet", "-m", log, ...CMD]));
-  fq.push(await time(process.execPath, [join(root, "bin/fwglow.js"), ...QUERY]));
-  fqb.push(await time(process.execPath, [mainBundle, ...QUERY]));
+  fw.push(await time(process.execPath, [BIN, ...PSAD]));
+  fwt.push(await time(process.execPath, [BIN, ...PSAD], TSX));
+  fq.push(await time(process.execPath, [BIN, ...QUERY]));
+  fqt.push(await time(process.execPath, [BIN, ...QUERY], TSX));
   floor.push(await time(process.execPath, [floorScript]));
 }
 const best = (rs: Run[], k: "wall" | "cpu") => Math.min(...rs.map((r) => r[k]));
@@ -130,38 +96,37 @@ console.log(
   `input: ${log} (179,752 lines), command: psad -m FILE ${CMD.map((a) => (a.includes(" ") ? `"${a}"` : a)).join(" ")}`,
 );
 console.log(
-  `fwglow psad (bin/fwglow.js, tsx): best of ${runs}: wall ${fmt(best(fw, "wall"))}, cpu ${fmt(best(fw, "cpu"))}, ${fw[0]?.out.toString().split("\n").length - 1} rows`,
+  `fwglow psad (bin/fwglow.js):          best of ${runs}: wall ${fmt(best(fw, "wall"))}, cpu ${fmt(best(fw, "cpu"))}, ${fw[0]?.out.toString().split("\n").length - 1} rows`,
 );
 console.log(
-  `fwglow psad (esbuild bundle):    best of ${runs}: wall ${fmt(best(fwb, "wall"))}, cpu ${fmt(best(fwb, "cpu"))}`,
+  `fwglow psad (sources through tsx):    best of ${runs}: wall ${fmt(best(fwt, "wall"))}, cpu ${fmt(best(fwt, "cpu"))}`,
 );
 console.log(
-  `fwglow query --where (bin/fwglow.js, tsx) on the Parquet: best of ${runs}: wall ${fmt(best(fq, "wall"))}, cpu ${fmt(best(fq, "cpu"))}`,
+  `fwglow query --where (bin/fwglow.js) on the Parquet: best of ${runs}: wall ${fmt(best(fq, "wall"))}, cpu ${fmt(best(fq, "cpu"))}`,
 );
 console.log(
-  `fwglow query --where (esbuild bundle):    best of ${runs}: wall ${fmt(best(fqb, "wall"))}, cpu ${fmt(best(fqb, "cpu"))}`,
+  `fwglow query --where (sources through tsx):          best of ${runs}: wall ${fmt(best(fqt, "wall"))}, cpu ${fmt(best(fqt, "cpu"))}`,
 );
 console.log(
   `floor of any one-shot DuckDB query (node + loading @duckdb/node-api, no query): wall ${fmt(best(floor, "wall"))}, cpu ${fmt(best(floor, "cpu"))}`,
 );
 /** psad's CSV rows as plain CSV ("a, b" → "a,b"), for comparing with `query --format csv`. */
 const rows = (out: Buffer) => out.toString().replaceAll(", ", ",").trimEnd().split("\n");
-const [queryOut, bundleOut, psadOut] = [fq, fqb, fw].map((rs) => rs[0]?.out ?? Buffer.alloc(0));
+const [queryOut, tsxOut, psadOut] = [fq, fqt, fw].map((rs) => rs[0]?.out ?? Buffer.alloc(0));
 const queryRows = rows(queryOut).slice(1); // without the header
-const same =
-  JSON.stringify(queryRows) === JSON.stringify(rows(psadOut)) && bundleOut.equals(queryOut);
+const same = JSON.stringify(queryRows) === JSON.stringify(rows(psadOut)) && tsxOut.equals(queryOut);
 console.log(`query rows = psad rows: ${same} (${queryRows.length})`);
 if (withPsad) {
   const ps = await time("/usr/sbin/psad", ["-m", log, ...CMD]);
   console.log(`psad 2.4.6:  wall ${fmt(ps.wall)}, cpu ${fmt(ps.cpu)}`);
   console.log(
-    `identical output: ${ps.out.equals(fw[0]?.out as Buffer) && ps.out.equals(fwb[0]?.out as Buffer)}`,
+    `identical output: ${ps.out.equals(fw[0]?.out as Buffer) && ps.out.equals(fwt[0]?.out as Buffer)}`,
   );
   for (const [what, rs] of [
     ["psad, bin/fwglow.js", fw],
-    ["psad, bundle", fwb],
+    ["psad, sources through tsx", fwt],
     ["query --where, bin/fwglow.js", fq],
-    ["query --where, bundle", fqb],
+    ["query --where, sources through tsx", fqt],
     ["floor: node + DuckDB load", floor],
   ] as const)
     console.log(

@@ -22,10 +22,15 @@ interface Result {
   stderr: string;
 }
 
-function fwglow(args: string[], input?: Buffer | string): Promise<Result> {
+function fwglow(
+  args: string[],
+  input?: Buffer | string,
+  env: Record<string, string> = {},
+): Promise<Result> {
   return new Promise((ok, fail) => {
     const child = spawn(process.execPath, [BIN, ...args], {
       cwd: ROOT,
+      env: { ...process.env, ...env },
       stdio: ["pipe", "pipe", "pipe"],
     });
     const out: Buffer[] = [];
@@ -305,6 +310,20 @@ describe("fwglow parse", () => {
       { file: "-", line: 2, dpt: 139 },
       { file: "-", line: 3, dpt: 135 },
     ]);
+  });
+
+  test("the bundled CLI and its sources through tsx (FWGLOW_NO_BUNDLE=1) write the same file", async () => {
+    const input = gzipSync(honeynetLines.slice(0, 5000).join("\n"));
+    const bundled = join(dir, "bundled.parquet");
+    const sources = join(dir, "sources.parquet");
+    const a = await fwglow(["convert", "-", "-o", bundled, "--year", "2005"], input);
+    assert.equal(a.code, 0, a.stderr);
+    const b = await fwglow(["convert", "-", "-o", sources, "--year", "2005"], input, {
+      FWGLOW_NO_BUNDLE: "1",
+    });
+    assert.equal(b.code, 0, b.stderr);
+    assert.match(b.stderr, /5,000 lines: 5,000 events/);
+    assert.deepEqual(await readFile(sources), await readFile(bundled));
   });
 });
 

@@ -1,7 +1,7 @@
 // Resolves command-line inputs (FILE | DIR | GLOB | -) to named byte streams, and the year of
 // each file's first yearless (BSD syslog) stamp.
 import { isAscii } from "node:buffer";
-import { createReadStream, createWriteStream, readFileSync } from "node:fs";
+import { createReadStream, createWriteStream, existsSync, readFileSync } from "node:fs";
 import { mkdtemp, readdir, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { basename, dirname, isAbsolute, join, resolve } from "node:path";
@@ -30,8 +30,18 @@ export interface InputSource {
   cleanup?: () => Promise<void>;
 }
 
-/** Repository root (this file is src/cli/inputs.ts). */
-export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
+/**
+ * Repository root: the nearest ancestor holding data/default.json (this module runs from
+ * src/cli, or bundled under node_modules/.cache by bin/fwglow.js).
+ */
+export const ROOT = findRoot(dirname(fileURLToPath(import.meta.url)));
+
+function findRoot(dir: string): string {
+  for (let d = dir; ; d = dirname(d)) {
+    if (existsSync(join(d, "data", "default.json"))) return d;
+    if (dirname(d) === d) return resolve(dir, "../.."); // not found: the source layout
+  }
+}
 
 export interface DefaultDataset {
   files: string[];

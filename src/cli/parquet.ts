@@ -310,12 +310,18 @@ export interface ParquetWriterOptions {
   whereSql?: string;
 }
 
-/** The worker, started through tsx's loader (it is TypeScript, like the rest of the CLI). */
+/**
+ * The worker: bundled beside this module when the CLI runs as a bundle (bin/fwglow.js), else
+ * its TypeScript source through tsx's loader, like the rest of the CLI.
+ */
 function startWorker(data: WorkerData): Worker {
+  const options = { workerData: data, transferList: [data.port] };
+  if (import.meta.url.endsWith(".mjs"))
+    return new Worker(new URL("./parquet-worker.mjs", import.meta.url), options);
   const tsx = import.meta.resolve("tsx/esm/api");
   const entry = new URL("./parquet-worker.ts", import.meta.url).href;
   const boot = `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); });`;
-  return new Worker(boot, { eval: true, workerData: data, transferList: [data.port] });
+  return new Worker(boot, { ...options, eval: true });
 }
 
 /** Streams FwEvents into a zstd Parquet file. `write()` in order, then `close()` (or `abort()`). */
