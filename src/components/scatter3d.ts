@@ -275,6 +275,22 @@ function button(text: string, title: string, onClick: () => void): HTMLButtonEle
  * when a drag ends, the mapping changes, the view is reset or a point is (de)selected,
  * so it works with Framework's `view()`.
  */
+/**
+ * The text colour axes are drawn in, read once per colour scheme: getComputedStyle forces a
+ * style recalculation of the whole page, tens of milliseconds when the explorer has just
+ * replaced its figures.
+ */
+const inks = new Map<boolean, string>();
+function inkColor(figure: Element): string {
+  const dark = matchMedia("(prefers-color-scheme: dark)").matches;
+  let ink = inks.get(dark);
+  if (ink === undefined) {
+    ink = getComputedStyle(figure).color || "#000";
+    inks.set(dark, ink);
+  }
+  return ink;
+}
+
 export function scatter3d<T>(
   data: Iterable<T>,
   options: Scatter3dOptions<T>,
@@ -321,7 +337,6 @@ export function scatter3d<T>(
   const readout = document.createElement("span");
   readout.style.fontVariantNumeric = "tabular-nums";
 
-  const inkColor = () => getComputedStyle(figure).color || "#000";
 
   function draw(): void {
     frameRequested = false;
@@ -331,7 +346,7 @@ export function scatter3d<T>(
     index = undefined;
     main.setTransform(dpr, 0, 0, dpr, 0, 0);
     main.clearRect(0, 0, width, height);
-    paintScene(main, scene, p, plot as Plot<unknown>, inkColor(), color);
+    paintScene(main, scene, p, plot as Plot<unknown>, inkColor(figure), color);
     paintMarks();
     readout.textContent = plot.points.is3d ? formatView(view) : "";
   }
