@@ -29,6 +29,8 @@ import {
   splitAggregates,
   stateToHash,
 } from "./explorer-query.js";
+import { toParquet } from "./export-parquet.js";
+import { exportRows } from "./export-rows.js";
 import { findingsPanel } from "./findings.js";
 import { linkGraph } from "./linkgraph.js";
 import { type DuckDb, type LocalLogResult, localLogPicker } from "./local-log.js";
@@ -50,9 +52,10 @@ function el<K extends keyof HTMLElementTagNameMap>(
   return e;
 }
 
-function download(data: BlobPart, name: string, type: string) {
+function download(data: BlobPart | Uint8Array, name: string, type: string) {
   const a = document.createElement("a");
-  a.href = URL.createObjectURL(new Blob([data], { type }));
+  // Arrow's and parquet-wasm's bytes are typed Uint8Array<ArrayBufferLike>; never shared memory.
+  a.href = URL.createObjectURL(new Blob([data as BlobPart], { type }));
   a.download = name;
   document.body.append(a);
   a.click();
@@ -255,7 +258,7 @@ export function explorer(
     id: "explorer-command",
     style: "white-space:pre-wrap;word-break:break-all",
   });
-  const exportNote = el("div", { class: "muted", style: "font-size:.85em" });
+  const exportNote = el("div", { id: "export-note", class: "muted", style: "font-size:.85em" });
   const button = (label: string, id: string, f: () => unknown) => {
     const b = el("button", { type: "button", id }, label);
     b.addEventListener("click", async () => {
@@ -309,15 +312,19 @@ export function explorer(
         download(`${lines.join("\r\n")}\r\n`, "events.csv", "text/csv");
       }),
       button("Arrow IPC", "export-arrow", async () => {
-        // @ts-expect-error -- Framework's npm: import (the Arrow that DuckDB-wasm's results use)
+        // Framework's npm: import: the Arrow that DuckDB-wasm's results use.
         const arrow = await import("npm:apache-arrow");
-        const table = await db.query(
-          `SELECT * FROM events WHERE (${good.c.where}) ORDER BY file, line`,
-        );
         download(
-          arrow.tableToIPC(table as never, "file"),
+          arrow.tableToIPC(await exportRows(db, good.c.where), "file"),
           "events.arrow",
           "application/vnd.apache.arrow.file",
+        );
+      }),
+      button("Parquet (zstd)", "export-parquet", async () => {
+        download(
+          await toParquet(await exportRows(db, good.c.where)),
+          "events.parquet",
+          "application/vnd.apache.parquet",
         );
       }),
       button(
@@ -359,9 +366,9 @@ export function explorer(
     el(
       "p",
       { class: "muted", style: "font-size:.85em" },
-      "Parquet: not offered here — DuckDB-wasm writes Parquet only with its parquet extension, which this offline site cannot download. Arrow IPC keeps every column and type; ",
+      "Arrow IPC and Parquet (zstd) hold every matching row with every column and type. The Parquet file is written in this tab by parquet-wasm: DuckDB-wasm writes Parquet only with its parquet extension, which this offline site cannot download. On the command line, ",
       el("code", {}, "fwglow convert"),
-      " writes Parquet from the log on the command line.",
+      " writes a whole log as Parquet.",
     ),
     exportNote,
     el("h3", {}, "The same on the command line"),

@@ -3,3 +3,10 @@
 declare module "npm:@observablehq/plot" {
   export * from "@observablehq/plot";
 }
+declare module "npm:apache-arrow" {
+  export * from "apache-arrow";
+}
+declare module "npm:parquet-wasm" {
+  export * from "parquet-wasm/esm";
+  export { default } from "parquet-wasm/esm";
+}

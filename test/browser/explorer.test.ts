@@ -1,18 +1,24 @@
 // The explorer (/explorer) and the Findings panel in Chromium, on the built site (dist/):
 // findings name 11.11.79.67 with its outbound SSH and IRC without being told, a finding opens
 // its view, bad input is shown inline and keeps the last result, the hash reproduces a view,
-// filter changes update every figure (timed), and a local log (gzip) is parsed in a worker
-// and queried — with no request leaving 127.0.0.1.
+// filter changes update every figure (timed), the Parquet export holds the matching rows
+// (read back by native DuckDB), and a local log (gzip) is parsed in a worker and queried —
+// with no request leaving 127.0.0.1.
 
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
-import { mkdir, writeFile } from "node:fs/promises";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { gzipSync } from "node:zlib";
+import { DuckDBInstance } from "@duckdb/node-api";
+import { tableFromIPC } from "apache-arrow";
 import type { Page } from "playwright-core";
 import { generateLines } from "../../bench/generate.js";
+import { defaultParquet } from "../../src/cli/query.js";
+import { compile, DEFAULT_STATE } from "../../src/components/explorer-query.js";
 import { parseStream } from "../../src/lib/parse/index.js";
+import { COLUMNS } from "../../src/lib/schema.js";
 import {
   type Browser,
   distDir,
@@ -25,6 +31,25 @@ import {
 } from "./harness.js";
 
 type Win = { __explorer: { updated: Promise<number>; lastMs: number; dataset: DOMStringMap } };
+
+/** Clicks an export button and saves its download under test-output/. */
+async function saveExport(page: Page, id: string, name: string) {
+  const dir = join(distDir, "..", "test-output");
+  await mkdir(dir, { recursive: true });
+  const t0 = performance.now();
+  const [download] = await Promise.all([
+    page.waitForEvent("download", { timeout: 60_000 }).catch(async (e) => {
+      throw new Error(`#${id}: no download (${await page.textContent("#export-note")}): ${e}`);
+    }),
+    page.click(`#${id}`),
+  ]);
+  const path = join(dir, name);
+  await download.saveAs(path);
+  return { path, ms: performance.now() - t0 };
+}
+
+/** Comparable cell values: bigints as text (Arrow and DuckDB both return them for UBIGINT). */
+const cell = (v: unknown) => (typeof v === "bigint" ? String(v) : v);
 
 async function ready(page: Page): Promise<void> {
   await settled(page);
@@ -224,6 +249,84 @@ describe("explorer in Chromium", { timeout: 10 * 60_000 }, () => {
     assert.ok(times.every((t) => t > 0));
 
     assert.deepEqual(await errorCells(page), []);
+    assert.deepEqual(w.problems, []);
+    await page.close();
+  });
+
+  test("explorer: the Parquet export holds the matching rows, every column, zstd", async () => {
+    const page = await browser.context.newPage();
+    const w = await watch(page, site.origin);
+    await page.goto(`${site.origin}/explorer`, { waitUntil: "domcontentloaded", timeout: 120_000 });
+    await ready(page);
+    const total = Number(
+      await page.evaluate(() => (window as unknown as Win).__explorer.dataset.total),
+    );
+    assert.equal(total, 141, "the default view on the bundled log");
+    const shownLines = (
+      await page
+        .locator("#explorer-table tbody tr:not(.raw-line) td:nth-child(2)")
+        .allTextContents()
+    ).map((t) => t.trim());
+    await page.locator(".raw-toggle").first().click();
+    const firstRaw = await page.locator("tr.raw-line:not([hidden]) code").first().textContent();
+
+    const parquet = await saveExport(page, "export-parquet", "explorer-export.parquet");
+    const arrowFile = await saveExport(page, "export-arrow", "explorer-export.arrow");
+    const bytes = (path: string) => readFile(path).then((b) => b.length);
+    process.stdout.write(
+      `# explorer export of ${total} rows: Parquet ${await bytes(parquet.path)} B in ${Math.round(parquet.ms)} ms, Arrow IPC ${await bytes(arrowFile.path)} B in ${Math.round(arrowFile.ms)} ms\n`,
+    );
+
+    const instance = await DuckDBInstance.create();
+    const conn = await instance.connect();
+    const read = async (sql: string) =>
+      (await conn.runAndReadAll(sql.replaceAll("$F", `'${parquet.path}'`))).getRowObjects();
+    try {
+      // Every schema column with its own type (ts a TIMESTAMP, ports unsigned, …).
+      assert.deepEqual(
+        (await read("DESCRIBE SELECT * FROM $F")).map((r) => [r.column_name, r.column_type]),
+        COLUMNS.map(([name, type]) => [name, type]),
+      );
+      assert.deepEqual(await read("SELECT DISTINCT compression FROM parquet_metadata($F)"), [
+        { compression: "ZSTD" },
+      ]);
+      const [counts] = await read(
+        "SELECT count(*)::INTEGER AS n, count(ts)::INTEGER AS ts, count(DISTINCT src)::INTEGER AS srcs FROM $F",
+      );
+      assert.equal(counts?.n, total);
+      assert.equal(counts?.ts, total, "every row keeps its timestamp");
+      // The page's rows, in the page's order.
+      const rows = await read(
+        "SELECT * REPLACE (epoch_ms(ts)::DOUBLE AS ts), file || ':' || line AS at FROM $F",
+      );
+      assert.deepEqual(
+        rows.slice(0, shownLines.length).map((r) => r.at),
+        shownLines,
+      );
+      assert.equal(rows[0]?.raw, firstRaw);
+      // The same rows as the CLI's own Parquet of the bundled log, filtered natively.
+      const keys = "file, line, ts, src, dst, dpt, proto, raw";
+      const exported = `SELECT ${keys} FROM $F`;
+      const cli = `SELECT ${keys} FROM '${await defaultParquet()}' WHERE (${compile(DEFAULT_STATE).where})`;
+      const [diff] = await read(
+        `SELECT count(*)::INTEGER AS n FROM ((${exported} EXCEPT ALL ${cli}) UNION ALL (${cli} EXCEPT ALL ${exported}))`,
+      );
+      assert.equal(diff?.n, 0, "rows that differ from the CLI's");
+      // The same values as the Arrow IPC export of the same selection, column by column.
+      const arrowRows = tableFromIPC(await readFile(arrowFile.path))
+        .toArray()
+        .map((r) => r.toJSON() as Record<string, unknown>);
+      assert.equal(new Set(arrowRows.map((r) => r.src)).size, counts?.srcs);
+      assert.equal(rows.length, arrowRows.length);
+      for (const [i, r] of rows.entries()) {
+        for (const [name] of COLUMNS) {
+          assert.deepEqual(cell(r[name]), cell(arrowRows[i]?.[name]), `row ${i} ${name}`);
+        }
+      }
+    } finally {
+      conn.closeSync();
+      instance.closeSync();
+    }
     assert.deepEqual(w.problems, []);
     await page.close();
   });
