@@ -337,7 +337,6 @@ export function scatter3d<T>(
   const readout = document.createElement("span");
   readout.style.fontVariantNumeric = "tabular-nums";
 
-
   function draw(): void {
     frameRequested = false;
     f = frame(width, height, view, { is3d: plot.points.is3d, title: labels.title });
