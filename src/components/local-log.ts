@@ -171,7 +171,7 @@ export type LocalLogPicker = HTMLElement & { value: LocalLogResult | null };
  * The picker + drop zone + progress + accounting. After each load it sets `value` and
  * dispatches "input". The log the reader opened on another page is reopened at once.
  */
-export function localLogPicker(db: DuckDb): LocalLogPicker {
+export function localLogPicker(db: DuckDb | Promise<DuckDb>): LocalLogPicker {
   const input = el("input", {
     type: "file",
     id: "local-log-file",
@@ -232,7 +232,7 @@ export function localLogPicker(db: DuckDb): LocalLogPicker {
     status.textContent = `${restored ? "Reopening your log" : "Reading"} ${file.name}…`;
     const y = Number(year.value) || new Date(file.lastModified).getFullYear();
     try {
-      const r = await loadLocalLog(db, file, {
+      const r = await loadLocalLog(await db, file, {
         year: y,
         onProgress: (c, total) => {
           progress.value = total ? c.bytes / total : 0;
