@@ -240,7 +240,8 @@ export function localLogPicker(db: DuckDb | Promise<DuckDb>): LocalLogPicker {
         },
       });
       progress.value = 1;
-      if (!restored) await rememberLocalLog({ file, year: y }).catch(() => {});
+      // Not awaited: copying a large file into IndexedDB must not delay the first view.
+      if (!restored) rememberLocalLog({ file, year: y }).catch(() => {});
       const back = el(
         "button",
         { type: "button", id: "local-log-forget" },
