@@ -274,6 +274,8 @@ export function localLogPicker(db: DuckDb | Promise<DuckDb>): LocalLogPicker {
       picker.value = { ...r, restored };
       picker.dispatchEvent(new Event("input", { bubbles: true }));
     } catch (error) {
+      // A remembered log that no longer loads is forgotten: the next page shows the bundled one.
+      if (restored) forgetLocalLog().catch(() => {});
       status.replaceChildren(
         el(
           "span",
@@ -310,7 +312,7 @@ export function localLogPicker(db: DuckDb | Promise<DuckDb>): LocalLogPicker {
     if (!log) return;
     year.value = String(log.year);
     yearEdited = true;
-    open(log.file as File, true);
+    open(log.file, true);
   });
   return picker;
 }
