@@ -21,12 +21,12 @@
 
 import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
-import { copyFile, mkdir, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { dirname, join, posix, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import * as esbuild from "esbuild";
 
-const SCRIPT_VERSION = 2;
+const SCRIPT_VERSION = 3;
 const FRAMEWORK_VERSION = "1.13.4";
 
 /** Packages that get their own cache entry (imports between them stay external). */
@@ -81,6 +81,33 @@ const LAZY = [
   "@observablehq/sample-datasets",
 ];
 const PLACEHOLDER_VERSION = "0.0.0";
+
+/**
+ * Download sources that cached files name: DuckDB's extension repositories (also
+ * `nightly-` and `community-`), duckdb-wasm's jsDelivr bundles, unpkg (a stylesheet of
+ * EXPLAIN's HTML). Nothing here fetches from them (extensions are off, bundles are local);
+ * still, each becomes an unresolvable `.invalid` name of the same length, so that no built
+ * file names them and a patched wasm keeps every offset. Documentation links in DuckDB's
+ * error messages stay as they are.
+ */
+const UNREACHABLE_HOSTS = ["extensions.duckdb.org", "cdn.jsdelivr.net", "unpkg.com"];
+
+/** `cdn.jsdelivr.net` → `cdn-jsde.invalid`: as long as the host, never resolvable. */
+function invalidHost(host: string): string {
+  return `${host.replaceAll(".", "-").slice(0, host.length - ".invalid".length)}.invalid`;
+}
+
+/** `bytes` with every UNREACHABLE_HOSTS name replaced in place (same length). */
+function withoutHosts(bytes: Uint8Array): Buffer {
+  const out = Buffer.from(bytes);
+  for (const host of UNREACHABLE_HOSTS) {
+    const replacement = invalidHost(host);
+    for (let at = out.indexOf(host); at >= 0; at = out.indexOf(host, at + host.length)) {
+      out.write(replacement, at, "latin1");
+    }
+  }
+  return out;
+}
 
 interface Pkg {
   name: string;
@@ -189,7 +216,7 @@ async function bundle(job: Job, npmDir: string, enqueue: (job: Job) => void): Pr
   const out = result.outputFiles?.[0];
   if (!out) throw new Error(`offline-cache: esbuild produced nothing for ${entry}`);
   await mkdir(dirname(outFile), { recursive: true });
-  await writeFile(outFile, out.contents);
+  await writeFile(outFile, withoutHosts(out.contents));
 }
 
 async function inventory(): Promise<{ built: Pkg[]; verbatim: [Pkg, string][]; lazy: string[] }> {
@@ -272,9 +299,9 @@ export async function fillOfflineCache(
     const rel = cacheFile(pkg, file);
     files.push(rel);
     pending.push(
-      mkdir(dirname(join(npmDir, rel)), { recursive: true }).then(() =>
-        copyFile(join(pkg.dir, file), join(npmDir, rel)),
-      ),
+      mkdir(dirname(join(npmDir, rel)), { recursive: true })
+        .then(() => readFile(join(pkg.dir, file)))
+        .then((bytes) => writeFile(join(npmDir, rel), withoutHosts(bytes))),
     );
   }
   // Drain: bundles enqueue their shared dependencies while they run.
