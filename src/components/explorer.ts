@@ -33,7 +33,7 @@ import { toParquet } from "./export-parquet.js";
 import { exportRows } from "./export-rows.js";
 import { findingsPanel } from "./findings.js";
 import { linkGraph } from "./linkgraph.js";
-import { type DuckDb, type LocalLogResult, localLogPicker } from "./local-log.js";
+import { type DuckDb, localLogPicker, type PickedLog } from "./local-log.js";
 import { toDate, rows as toRows } from "./overview.js";
 import { scatter3d, scatter3dToSvg } from "./scatter3d.js";
 
@@ -777,7 +777,7 @@ export function explorer(
     return root.updated;
   }
 
-  function onLocal(r: LocalLogResult) {
+  function onLocal(r: PickedLog) {
     dataName = r.name;
     sourceLabel.textContent = `Data: your file ${r.name} (${fmt(r.counts.events)} events), in this browser only.`;
     // A log just picked has its own networks: start from an unfiltered view. A log reopened

@@ -33,8 +33,6 @@ export interface LocalLogResult {
   parseMs: number;
   /** "worker" or "main thread" (when no module worker could start). */
   where: string;
-  /** Reopened from an earlier page (local-session.ts) rather than picked on this one. */
-  restored: boolean;
 }
 
 const fmt = (n: number) => String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ",");
@@ -131,7 +129,6 @@ export function loadLocalLog(
               ms: performance.now() - t0,
               parseMs: m.ms,
               where: run.where,
-              restored: false,
             });
           })
           .catch((e) => reject(e));
@@ -164,8 +161,11 @@ export function localAccounting(r: LocalLogResult) {
   };
 }
 
+/** A load by the picker; `restored`: reopened from an earlier page (local-session.ts). */
+export type PickedLog = LocalLogResult & { restored: boolean };
+
 /** The picker's element: an input for Framework's `view()`, its value the last load. */
-export type LocalLogPicker = HTMLElement & { value: LocalLogResult | null };
+export type LocalLogPicker = HTMLElement & { value: PickedLog | null };
 
 /**
  * The picker + drop zone + progress + accounting. After each load it sets `value` and
@@ -223,7 +223,7 @@ export function localLogPicker(db: DuckDb | Promise<DuckDb>): LocalLogPicker {
   const yearFrom = (f: File) => {
     if (!yearEdited) year.value = String(new Date(f.lastModified).getFullYear());
   };
-  const picker = Object.assign(zone, { value: null as LocalLogResult | null });
+  const picker = Object.assign(zone, { value: null as PickedLog | null });
   async function open(file: File, restored = false) {
     if (busy) return;
     busy = true;

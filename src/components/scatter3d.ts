@@ -271,11 +271,6 @@ function button(text: string, title: string, onClick: () => void): HTMLButtonEle
 }
 
 /**
- * The figure element. Its `value` is {view, mapping, selected}; it dispatches "input"
- * when a drag ends, the mapping changes, the view is reset or a point is (de)selected,
- * so it works with Framework's `view()`.
- */
-/**
  * The text colour axes are drawn in, read once per colour scheme: getComputedStyle forces a
  * style recalculation of the whole page, tens of milliseconds when the explorer has just
  * replaced its figures.
@@ -291,6 +286,11 @@ function inkColor(figure: Element): string {
   return ink;
 }
 
+/**
+ * The figure element. Its `value` is {view, mapping, selected}; it dispatches "input"
+ * when a drag ends, the mapping changes, the view is reset or a point is (de)selected,
+ * so it works with Framework's `view()`.
+ */
 export function scatter3d<T>(
   data: Iterable<T>,
   options: Scatter3dOptions<T>,
