@@ -758,6 +758,7 @@ export function explorer(
       "SELECT count(*)::INTEGER AS n FROM (SELECT file, line, lag(file) OVER (ORDER BY rowid) AS pf, lag(line) OVER (ORDER BY rowid) AS pl FROM events) WHERE pf > file OR (pf = file AND pl >= line)",
     );
     sorted = Number(order?.n ?? 1) === 0;
+    root.dataset.sorted = String(sorted);
     panel = findingsPanel((sql) => db.query(sql) as Promise<Iterable<unknown>>, {
       onOpen: openFinding,
     });

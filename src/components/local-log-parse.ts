@@ -3,7 +3,7 @@
 // between chunks, so the page stays responsive, only slower) when no worker starts.
 
 import { EventsEncoder } from "../lib/arrow/events.js";
-import { parseStream } from "../lib/parse/index.js";
+import { parseStream, scanLines } from "../lib/parse/index.js";
 import type { FwEvent, Malformed } from "../lib/schema.js";
 import type { Counts, LocalLogFromWorker, LocalLogToWorker } from "./local-log-protocol.js";
 
@@ -44,9 +44,11 @@ export async function parseLocalLog(
     pending = [];
     post({ type: "batch", ipc, rows, counts: { ...counts } }, [ipc.buffer]);
   };
+  const after = req.before && (await scanLines(chunksOf(req.before, { ...counts })));
   for await (const batch of parseStream(chunksOf(req.file, counts), {
     file: req.name,
     year: req.year,
+    after,
   })) {
     counts.lines += batch.lines;
     counts.other += batch.other;

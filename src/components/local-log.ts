@@ -3,8 +3,9 @@
 // batches, with a progress bar and the line accounting. Nothing is uploaded: the file is
 // read with Blob.stream() and every byte stays in this tab.
 
+import { splitPoint } from "../lib/parse/split.js";
 import type { Malformed } from "../lib/schema.js";
-import { parseLocalLog } from "./local-log-parse.js";
+import { MALFORMED_EXAMPLES, parseLocalLog } from "./local-log-parse.js";
 import type { Counts, LocalLogFromWorker, LocalLogToWorker } from "./local-log-protocol.js";
 import { forgetLocalLog, rememberLocalLog, storedLocalLog } from "./local-session.js";
 import { malformedList } from "./overview.js";
@@ -31,7 +32,7 @@ export interface LocalLogResult {
   ms: number;
   /** Parsing and Arrow encoding alone (in the worker), milliseconds. */
   parseMs: number;
-  /** "worker" or "main thread" (when no module worker could start). */
+  /** "worker", "2 workers" or "main thread" (when no module worker could start). */
   where: string;
 }
 
@@ -80,10 +81,12 @@ let tableSeq = 0;
 
 /**
  * Parses `file` and replaces table `events` of `db` with its events (all schema columns,
- * raw included). Batches are inserted as they arrive; the old table stays queryable until
- * the swap at the end.
+ * raw included). A large plain file is parsed in two parts by two workers side by side
+ * (src/lib/parse/split.ts); batches are inserted in file order as they arrive (the second
+ * part's wait until the first part is in), and the old table stays queryable until the
+ * swap at the end.
  */
-export function loadLocalLog(
+export async function loadLocalLog(
   db: DuckDb,
   file: File,
   opts: { year: number; onProgress?: (c: Counts, total: number) => void; table?: string },
@@ -91,50 +94,95 @@ export function loadLocalLog(
   const t0 = performance.now();
   const temp = `events_local_${++tableSeq}`;
   const target = opts.table ?? "events";
-  return new Promise((resolve, reject) => {
-    let chain: Promise<unknown> = db._db.connect();
-    let first = true;
-    let failed = false;
-    const conn = chain as Promise<Awaited<ReturnType<DuckDb["_db"]["connect"]>>>;
-    const run = startParse({ file, name: file.name, year: opts.year }, (m) => {
-      if (failed) return;
-      if (m.type === "progress") opts.onProgress?.(m.counts, file.size);
-      else if (m.type === "batch") {
-        const create = first;
-        first = false;
-        chain = chain.then(async () =>
-          (await conn).insertArrowFromIPCStream(m.ipc, { name: temp, schema: "main", create }),
-        );
-        opts.onProgress?.(m.counts, file.size);
-      } else if (m.type === "error") {
-        failed = true;
-        run.stop();
-        reject(new Error(m.message));
-      } else if (m.type === "done") {
-        chain = chain
-          .then(async () => {
-            const c = await conn;
-            await c.close();
-            if (first) {
-              throw new Error(
-                `no firewall events in ${file.name} (${fmt(m.counts.lines)} lines: ${fmt(m.counts.other)} other, ${fmt(m.counts.malformed)} malformed)`,
-              );
+  const split = await splitPoint(file);
+  const requests: LocalLogToWorker[] =
+    split === null
+      ? [{ file, name: file.name, year: opts.year }]
+      : [
+          { file: file.slice(0, split), name: file.name, year: opts.year },
+          {
+            file: file.slice(split),
+            name: file.name,
+            year: opts.year,
+            before: file.slice(0, split),
+          },
+        ];
+  const conn = await db._db.connect();
+  let inserts: Promise<unknown> = Promise.resolve();
+  let created = false;
+  const insert = (ipc: Uint8Array) => {
+    const create = !created;
+    created = true;
+    inserts = inserts.then(() =>
+      conn.insertArrowFromIPCStream(ipc, { name: temp, schema: "main", create }),
+    );
+  };
+  const counts = requests.map(() => ({ lines: 0, events: 0, other: 0, malformed: 0, bytes: 0 }));
+  const total = (): Counts => {
+    const sum = { lines: 0, events: 0, other: 0, malformed: 0, bytes: 0 };
+    for (const c of counts) for (const k of Object.keys(sum) as (keyof Counts)[]) sum[k] += c[k];
+    return sum;
+  };
+  // A part's batches wait here until every part before it is done.
+  const held = requests.map(() => [] as Uint8Array[]);
+  let current = 0;
+  const results: { malformed: Malformed[]; ms: number }[] = [];
+  const runs: { where: string; stop(): void }[] = [];
+  try {
+    await new Promise<void>((resolve, reject) => {
+      let failed = false;
+      requests.forEach((req, i) => {
+        runs[i] = startParse(req, (m) => {
+          if (failed) return;
+          if (m.type === "error") {
+            failed = true;
+            for (const run of runs) run?.stop();
+            reject(new Error(m.message));
+            return;
+          }
+          counts[i] = m.counts;
+          opts.onProgress?.(total(), file.size);
+          if (m.type === "batch") {
+            if (i === current) insert(m.ipc);
+            else held[i].push(m.ipc);
+          } else if (m.type === "done") {
+            results[i] = m;
+            while (results[current] && current < requests.length - 1) {
+              ++current;
+              for (const ipc of held[current].splice(0)) insert(ipc);
             }
-            await db.query(`DROP TABLE IF EXISTS ${target}`);
-            await db.query(`ALTER TABLE ${temp} RENAME TO ${target}`);
-            resolve({
-              name: file.name,
-              counts: m.counts,
-              malformed: m.malformed,
-              ms: performance.now() - t0,
-              parseMs: m.ms,
-              where: run.where,
-            });
-          })
-          .catch((e) => reject(e));
-      }
+            if (results.filter(Boolean).length === requests.length) resolve();
+          }
+        });
+      });
     });
-  });
+    await inserts;
+  } catch (error) {
+    await db.query(`DROP TABLE IF EXISTS ${temp}`).catch(() => {});
+    throw error;
+  } finally {
+    await conn.close();
+  }
+  const c = total();
+  if (!created) {
+    throw new Error(
+      `no firewall events in ${file.name} (${fmt(c.lines)} lines: ${fmt(c.other)} other, ${fmt(c.malformed)} malformed)`,
+    );
+  }
+  await db.query(`DROP TABLE IF EXISTS ${target}`);
+  await db.query(`ALTER TABLE ${temp} RENAME TO ${target}`);
+  return {
+    name: file.name,
+    counts: c,
+    malformed: results.flatMap((r) => r.malformed).slice(0, MALFORMED_EXAMPLES),
+    ms: performance.now() - t0,
+    parseMs: Math.max(...results.map((r) => r.ms)),
+    where: runs.every((r) => r.where === "worker")
+      ? runs.length > 1
+        ? `${runs.length} workers`
+        : "worker"
+      : "main thread",
+  };
 }
 
 function el<K extends keyof HTMLElementTagNameMap>(

@@ -18,7 +18,8 @@ import { generateLines } from "../../bench/generate.js";
 import { defaultParquet } from "../../src/cli/query.js";
 import { compile, DEFAULT_STATE } from "../../src/components/explorer-query.js";
 import { parseStream } from "../../src/lib/parse/index.js";
-import { COLUMNS } from "../../src/lib/schema.js";
+import { MIN_SPLIT_BYTES } from "../../src/lib/parse/split.js";
+import { COLUMNS, type FwEvent } from "../../src/lib/schema.js";
 import {
   type Browser,
   distDir,
@@ -328,6 +329,68 @@ describe("explorer in Chromium", { timeout: 10 * 60_000 }, () => {
       instance.closeSync();
     }
     assert.deepEqual(w.problems, []);
+    await page.close();
+  });
+
+  test("a large plain log is parsed by two workers, in order, as one parse would", async () => {
+    const dir = join(distDir, "..", "test-output");
+    await mkdir(dir, { recursive: true });
+    const text = `${Array.from(generateLines(80_000, 11)).join("\n")}\n`;
+    const file = join(dir, "local-large.log");
+    await writeFile(file, text);
+    assert.ok(text.length > MIN_SPLIT_BYTES, "large enough to be split");
+    const want = { lines: 0, events: 0, other: 0, malformed: 0 };
+    let late: FwEvent | undefined; // an event of the second half
+    async function* one() {
+      yield new TextEncoder().encode(text);
+    }
+    for await (const b of parseStream(one(), { file: "local-large.log", year: 2025 })) {
+      want.lines += b.lines;
+      want.events += b.events.length;
+      want.other += b.other;
+      want.malformed += b.malformed.length;
+      late ??= b.events.find((e) => e.line > 70_000 && e.ts !== null);
+    }
+    const page = await browser.context.newPage();
+    const w = await watch(page, site.origin);
+    await page.goto(`${site.origin}/explorer`, { waitUntil: "domcontentloaded", timeout: 120_000 });
+    await ready(page);
+    await page.fill("#local-log-year", "2025");
+    await page.setInputFiles("#local-log-file", file);
+    await page.locator("#local-log-accounting").waitFor({ timeout: 120_000 });
+    const acc = (await page.textContent("#local-log-accounting")) ?? "";
+    const n = (x: number) => new Intl.NumberFormat("en-US").format(x);
+    assert.ok(
+      acc.includes(
+        `${n(want.lines)} lines = ${n(want.events)} events + ${n(want.other)} other + ${n(want.malformed)} malformed`,
+      ),
+      acc,
+    );
+    assert.match(acc, /\(2 workers;/);
+    await page.evaluate(() => (window as unknown as Win).__explorer.updated);
+    assert.equal(
+      await page.evaluate(() => (window as unknown as Win).__explorer.dataset.sorted),
+      "true",
+    );
+    // A line of the second part: its number, text and timestamp as one parse gives them.
+    const e = late as FwEvent;
+    const where = `line = ${e.line} AND raw = '${e.raw.replaceAll("'", "''")}' AND CAST(ts AS VARCHAR) = '${e.ts}'`;
+    await page.evaluate(
+      (where) =>
+        (
+          window as unknown as Win & { __explorer: { apply(v: object): Promise<number> } }
+        ).__explorer.apply({ mode: "sql", where }),
+      where,
+    );
+    assert.equal(
+      await page.evaluate(() => (window as unknown as Win).__explorer.dataset.total),
+      "1",
+    );
+    assert.deepEqual(w.problems, []);
+    // Forgotten, so that the next test's page does not reopen it.
+    await Promise.all([page.waitForEvent("load"), page.click("#local-log-forget")]);
+    await ready(page);
+    assert.equal(await page.locator("#local-log-accounting").count(), 0);
     await page.close();
   });
 

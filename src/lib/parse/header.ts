@@ -13,7 +13,8 @@ const hosts = new Interner();
 export class Years {
   year: number | null;
   rollovers = 0;
-  private month = 0;
+  /** The month of the last BSD stamp seen (0: none yet). */
+  month = 0;
   constructor(year: number | null) {
     this.year = year;
   }
