@@ -83,12 +83,14 @@ const fwt: Run[] = [];
 const fq: Run[] = [];
 const fqt: Run[] = [];
 const floor: Run[] = [];
+const bare: Run[] = [];
 for (let i = 0; i < runs; i++) {
   fw.push(await time(process.execPath, [BIN, ...PSAD]));
   fwt.push(await time(process.execPath, [BIN, ...PSAD], TSX));
   fq.push(await time(process.execPath, [BIN, ...QUERY]));
   fqt.push(await time(process.execPath, [BIN, ...QUERY], TSX));
   floor.push(await time(process.execPath, [floorScript]));
+  bare.push(await time(process.execPath, ["-e", "0"]));
 }
 const best = (rs: Run[], k: "wall" | "cpu") => Math.min(...rs.map((r) => r[k]));
 const fmt = (x: number) => `${x.toFixed(2)} s`;
@@ -110,6 +112,9 @@ console.log(
 console.log(
   `floor of any one-shot DuckDB query (node + loading @duckdb/node-api, no query): wall ${fmt(best(floor, "wall"))}, cpu ${fmt(best(floor, "cpu"))}`,
 );
+console.log(
+  `floor of any Node.js command (node -e 0): wall ${fmt(best(bare, "wall"))}, cpu ${fmt(best(bare, "cpu"))}`,
+);
 /** psad's CSV rows as plain CSV ("a, b" → "a,b"), for comparing with `query --format csv`. */
 const rows = (out: Buffer) => out.toString().replaceAll(", ", ",").trimEnd().split("\n");
 const [queryOut, tsxOut, psadOut] = [fq, fqt, fw].map((rs) => rs[0]?.out ?? Buffer.alloc(0));
@@ -128,6 +133,7 @@ if (withPsad) {
     ["query --where, bin/fwglow.js", fq],
     ["query --where, sources through tsx", fqt],
     ["floor: node + DuckDB load", floor],
+    ["floor: node -e 0", bare],
   ] as const)
     console.log(
       `speed-up (${what}): ${(ps.wall / best(rs, "wall")).toFixed(1)}x wall, ${(ps.cpu / best(rs, "cpu")).toFixed(1)}x cpu`,
