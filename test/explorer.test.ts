@@ -3,8 +3,13 @@
 // @duckdb/node-api over the real honeynet events.
 
 import assert from "node:assert/strict";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { type DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
+import { generateLines } from "../bench/generate.js";
+import { convertToParquet } from "../src/cli/convert.js";
 import { defaultParquet } from "../src/cli/query.js";
 import {
   commandLine,
@@ -15,9 +20,11 @@ import {
   InputError,
   queries,
   shellQuote,
+  splitAggregates,
   stateToHash,
 } from "../src/components/explorer-query.js";
 import { csvCell } from "../src/lib/csv.js";
+import { ALIASES, FIELDS, sqlText } from "../src/lib/filter/index.js";
 
 describe("explorer state", () => {
   test("hash round trip keeps every field", () => {
@@ -122,4 +129,111 @@ describe("explorer SQL over the honeynet log", { timeout: 5 * 60_000 }, () => {
     assert.equal(r.rows.length, 50);
     assert.ok(r.links.every((x) => !("e" in x)));
   });
+});
+
+// The figures' aggregate (typed keys, tops cut before printing) against the plain GROUP BY of
+// every field's printed text: same series, and the tops are true tops with exact counts.
+describe("explorer aggregates = a plain GROUP BY", { timeout: 5 * 60_000 }, () => {
+  let dir: string;
+  let instance: DuckDBInstance;
+  let con: DuckDBConnection;
+  const query = async (sql: string) =>
+    (await con.runAndReadAll(sql)).getRowObjectsJS() as Record<string, unknown>[];
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), "fwglow-agg-"));
+    // A generated log: IPv6, ICMP errors, portless protocols, noise.
+    const log = join(dir, "gen.log");
+    await writeFile(log, `${Array.from(generateLines(30_000, 5)).join("\n")}\n`);
+    await convertToParquet({ inputs: [log], out: join(dir, "gen.parquet"), year: 2025 });
+    instance = await DuckDBInstance.create(":memory:");
+    con = await instance.connect();
+    const hn = (await defaultParquet()).replaceAll("'", "''");
+    await con.run(`CREATE TABLE honeynet AS FROM read_parquet('${hn}')`);
+    await con.run(`CREATE TABLE generated AS FROM read_parquet('${join(dir, "gen.parquet")}')`);
+  });
+  after(async () => {
+    con?.closeSync?.();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  const field = (name: string) => {
+    const f = FIELDS.get(ALIASES[name] ?? name);
+    assert.ok(f, name);
+    return f;
+  };
+  const key = (r: Record<string, unknown>, names: string[]) =>
+    JSON.stringify(names.map((n) => (r[n] === null || r[n] === undefined ? null : String(r[n]))));
+
+  /** Every returned row is a reference row with its count; none left out counts more. */
+  function isTop(
+    got: Record<string, unknown>[],
+    ref: Record<string, unknown>[],
+    names: string[],
+    max: number,
+  ) {
+    const counts = new Map(ref.map((r) => [key(r, names), Number(r.n)]));
+    assert.equal(got.length, Math.min(max, ref.length));
+    const kept = new Set<string>();
+    for (const r of got) {
+      const k = key(r, names);
+      assert.equal(Number(r.count), counts.get(k), `count of ${k}`);
+      kept.add(k);
+    }
+    assert.equal(kept.size, got.length, "no row twice");
+    const least = Math.min(...got.map((r) => Number(r.count)));
+    for (const r of ref)
+      if (!kept.has(key(r, names))) assert.ok(Number(r.n) <= least, key(r, names));
+  }
+
+  const views: [string, Partial<ExplorerState>][] = [
+    ["default (shared grouping)", { fields: "src dst dp", regex: "" }],
+    ["separate axes, 2D", { fields: "src dst dp", regex: "", x: "dst", y: "proto", z: "" }],
+    [
+      "two-column links, numbers",
+      { fields: "src", regex: "", ls: "sp", le: "", lt: "ttl", x: "ip_len", y: "dp", z: "sp" },
+    ],
+    ["IPv6 rows (SQL)", { mode: "sql", where: "family = 6" }],
+    ["text fields", { fields: "dst", regex: "", ls: "proto", le: "flags", lt: "intf", z: "chain" }],
+  ];
+  for (const table of ["honeynet", "generated"]) {
+    for (const [name, view] of views) {
+      test(`${table}: ${name}`, async () => {
+        await con.run(`CREATE OR REPLACE VIEW events AS FROM ${table}`);
+        const s: ExplorerState = { ...DEFAULT_STATE, ...view };
+        const c = compile(s);
+        const opts = { pageSize: 50, bucket: "hour", linkMax: 300, pointMax: 700 };
+        const got = splitAggregates(await query(queries(c, s, opts).aggregates), !!s.z, !!s.le);
+        const w = `(${c.where})`;
+        const series = await query(
+          `SELECT date_trunc('hour', ts) AS t, count(*)::INTEGER AS n FROM events WHERE ${w} GROUP BY ALL ORDER BY t NULLS LAST`,
+        );
+        assert.deepEqual(
+          got.series.map((r) => [String(r.t), Number(r.n)]),
+          series.map((r) => [String(r.t), Number(r.n)]),
+        );
+        const linkNames = s.le ? ["s", "e", "t"] : ["s", "t"];
+        const linkFields = (s.le ? [s.ls, s.le, s.lt] : [s.ls, s.lt]).map(field);
+        const links = await query(
+          `SELECT ${linkFields.map((f, i) => `${sqlText(f)} AS ${linkNames[i]}`).join(", ")}, count(*) AS n FROM events WHERE ${w} GROUP BY ALL`,
+        );
+        isTop(got.links, links, linkNames, opts.linkMax);
+        const pointNames = s.z ? ["x", "y", "z"] : ["x", "y"];
+        const pointFields = (s.z ? [s.x, s.y, s.z] : [s.x, s.y]).map(field);
+        const value = (f: ReturnType<typeof field>) =>
+          f.kind === "num" ? `(${f.sql})` : `nullif(${f.sql}, '')`;
+        // A subquery, not HAVING: DuckDB 1.5 pushes `HAVING y IS NOT NULL` on a CASE alias
+        // down to the CASE's column and drops rows (ICMP's dp is 0, its dpt NULL).
+        const points = await query(
+          `SELECT * FROM (SELECT ${pointFields.map((f, i) => `${value(f)} AS ${pointNames[i]}`).join(", ")}, count(*) AS n FROM events WHERE ${w} GROUP BY ALL) WHERE ${pointNames.map((n) => `${n} IS NOT NULL`).join(" AND ")}`,
+        );
+        isTop(got.points, points, pointNames, opts.pointMax);
+        if (table === "generated" && name.startsWith("IPv6")) {
+          assert.ok(
+            got.links.some((r) => String(r.s).includes(":")),
+            "IPv6 sources among the links",
+          );
+        }
+      });
+    }
+  }
 });

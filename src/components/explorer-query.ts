@@ -148,6 +148,26 @@ export function compile(s: ExplorerState): Compiled {
 
 const q = (name: string) => `"${name.replaceAll('"', '""')}"`;
 
+/** A field as grouping columns `${prefix}0…` of the aggregate (see FieldDef.keys). */
+function grouped(f: FieldDef, prefix: string) {
+  const exprs = f.keys?.sql ?? [`(${f.sql})`];
+  const cols = exprs.map((_, i) => `${prefix}${i}`);
+  const value = f.keys ? f.keys.value(cols) : (cols[0] as string);
+  return {
+    select: exprs.map((e, i) => `${e} AS ${cols[i]}`).join(", "),
+    cols: cols.join(", "),
+    /** The typed value (number or text), as `f.sql` gives it. */
+    value,
+    /** The text psad prints. */
+    text: f.kind === "num" ? `coalesce(CAST(${value} AS VARCHAR), '-1')` : value,
+    present: f.keys
+      ? f.keys.present(cols)
+      : f.kind === "num"
+        ? `${cols[0]} IS NOT NULL`
+        : `nullif(${cols[0]}, '') IS NOT NULL`,
+  };
+}
+
 /**
  * The SQL of one explorer update: two queries, each a single pass over `events` with the
  * filter evaluated once (so a raw-line regex runs twice per update, not once per figure),
@@ -158,10 +178,10 @@ const q = (name: string) => `"${name.replaceAll('"', '""')}"`;
  *   no ORDER BY: DuckDB keeps insertion order, so the LIMIT streams and stops after the
  *   page instead of sorting every match.
  * - `aggregates`: the time series, the point graph and the link graph as one GROUPING SETS
- *   aggregate over typed keys (numbers are printed after grouping, on the few distinct
- *   values, not per row); the top points and links are cut in SQL. Its rows carry `kind`:
- *   0 = series (`t`, `n`), 1 = points (`x`, `y`, `z`, `count`), 2 = links (`s`, `e`, `lt`,
- *   `count`) — see splitAggregates.
+ *   aggregate over typed keys (addresses by their IPv4 text or IPv6 halves, see
+ *   FieldDef.keys); the top points and links are cut on those keys, and only the rows kept
+ *   are printed. Its rows carry `kind`: 0 = series (`t`, `n`), 1 = points (`x`, `y`, `z`,
+ *   `count`), 2 = links (`s`, `e`, `lt`, `count`) — see splitAggregates.
  */
 export function queries(
   c: Compiled,
@@ -181,32 +201,30 @@ export function queries(
   const ls = axis(s.ls);
   const le = s.le ? axis(s.le) : null;
   const lt = axis(s.lt);
-  const val = (f: FieldDef) => (f.kind === "num" ? `(${f.sql})` : `nullif(${f.sql}, '')`);
-  // A link column grouped by its typed value, printed (as sqlText prints it) afterwards.
-  const key = (f: FieldDef) => `(${f.sql})`;
-  const text = (f: FieldDef, col: string) =>
-    f.kind === "num" ? `coalesce(CAST(${col} AS VARCHAR), '-1')` : col;
   const bucket = (["minute", "hour", "day"] as const).find((b) => b === opts.bucket) ?? "hour";
-  const pointsNotNull = `x IS NOT NULL AND y IS NOT NULL${z ? " AND z IS NOT NULL" : ""}`;
-  const linkCols = `${text(ls, "ls")} AS s${le ? `, ${text(le, "le")} AS e` : ""}, ${text(lt, "lt")} AS lt`;
+  const source = grouped(ls, "ls");
+  const event = le && grouped(le, "le");
+  const target = grouped(lt, "lt");
+  const link = event ? [source, event, target] : [source, target];
   // The default view draws the same three fields in both graphs: then one grouping set
-  // serves both (each row hashed once), the points dropping empty values after grouping.
+  // serves both (each row hashed once).
   const shared = !!z && !!le && x === ls && y === le && z === lt;
-  const post = (f: FieldDef, col: string) => (f.kind === "num" ? col : `nullif(${col}, '')`);
-  const pointsFrom = shared
-    ? `(SELECT ${post(x, "ls")} AS x, ${post(y, "le")} AS y, ${post(lt, "lt")} AS z, n FROM g WHERE gl = 0)`
-    : "(SELECT x, y, z, n FROM g WHERE gx = 0)";
-  const aggregates = `WITH k AS (SELECT date_trunc('${bucket}', ts) AS t, ${shared ? "" : `${val(x)} AS x, ${val(y)} AS y, ${z ? val(z) : "NULL"} AS z,`}
-  ${key(ls)} AS ls, ${le ? key(le) : "NULL"} AS le, ${key(lt)} AS lt
+  const point = shared
+    ? link
+    : [grouped(x, "px"), grouped(y, "py"), ...(z ? [grouped(z, "pz")] : [])];
+  const keys = (set: typeof link) => set.map((g) => g.cols).join(", ");
+  const pointSet = shared ? "gl" : "gp";
+  const aggregates = `WITH k AS (SELECT date_trunc('${bucket}', ts) AS t, ${[...(shared ? [] : point), ...link].map((g) => g.select).join(", ")}
   FROM events WHERE ${w}),
-g AS MATERIALIZED (SELECT t, ${shared ? "" : "x, y, z, GROUPING(x) AS gx, "}ls, le, lt, GROUPING(t) AS gt, GROUPING(ls) AS gl, count(*) AS n
-  FROM k GROUP BY GROUPING SETS ((t), ${shared ? "" : "(x, y, z), "}(ls, le, lt))),
-l AS (SELECT ${linkCols}, n FROM g WHERE gl = 0)
+g AS MATERIALIZED (SELECT *, GROUPING(t) AS gt, ${shared ? "" : `GROUPING(${keys(point)}) AS gp, `}GROUPING(${keys(link)}) AS gl, count(*) AS n
+  FROM k GROUP BY GROUPING SETS ((t), ${shared ? "" : `(${keys(point)}), `}(${keys(link)}))),
+p AS (SELECT * FROM g WHERE ${pointSet} = 0 AND ${point.map((g) => g.present).join(" AND ")} ORDER BY n DESC LIMIT ${opts.pointMax}),
+l AS (SELECT * FROM g WHERE gl = 0 ORDER BY n DESC, ${keys(link)} LIMIT ${opts.linkMax})
 SELECT 0 AS kind, t, n::INTEGER AS n FROM g WHERE gt = 0
 UNION ALL BY NAME
-(SELECT 1 AS kind, x, y${z ? ", z" : ""}, n::INTEGER AS count FROM ${pointsFrom} WHERE ${pointsNotNull} ORDER BY n DESC LIMIT ${opts.pointMax})
+SELECT 1 AS kind, ${point.map((g, i) => `${g.value} AS ${["x", "y", "z"][i]}`).join(", ")}, n::INTEGER AS count FROM p
 UNION ALL BY NAME
-(SELECT 2 AS kind, s${le ? ", e" : ""}, lt, sum(n)::INTEGER AS count FROM l GROUP BY ALL ORDER BY count DESC, s LIMIT ${opts.linkMax})`;
+SELECT 2 AS kind, ${source.text} AS s, ${event ? `${event.text} AS e, ` : ""}${target.text} AS lt, n::INTEGER AS count FROM l`;
   return {
     rows: `SELECT file, line::INTEGER AS line, raw${cols ? `, ${cols}` : ""} FROM events WHERE ${w}${opts.sorted ? "" : " ORDER BY file, line"} LIMIT ${opts.pageSize} OFFSET ${s.page * opts.pageSize}`,
     aggregates,
