@@ -763,7 +763,9 @@ export function explorer(
       onOpen: openFinding,
     });
     findingsBox.replaceChildren(panel);
+    root.dataset.findings = "running";
     panel.ready.then(() => {
+      root.dataset.findings = "done";
       const nets = (panel?.querySelector("#findings-networks") as HTMLInputElement | null)?.value
         .split(",")[0]
         ?.trim();
