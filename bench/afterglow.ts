@@ -51,7 +51,7 @@ console.log(
   `library: ${N} rows -> ${nodes} nodes, DOT ${out.length} bytes; best of 3 ${Math.min(...times).toFixed(0)} ms wall, ${Math.min(...cpu).toFixed(0)} ms CPU`,
 );
 
-// end to end: the CLI, including Node + tsx start-up
+// end to end: the CLI (bin/fwglow.js, its cached bundle), including Node start-up
 const bin = join(root, "bin/fwglow.js");
 const cli: number[] = [];
 const loadavg = (await import("node:os")).loadavg()[0]?.toFixed(1);
