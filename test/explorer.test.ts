@@ -192,6 +192,10 @@ describe("explorer aggregates = a plain GROUP BY", { timeout: 5 * 60_000 }, () =
       "two-column links, numbers",
       { fields: "src", regex: "", ls: "sp", le: "", lt: "ttl", x: "ip_len", y: "dp", z: "sp" },
     ],
+    [
+      "a raw-line regex (the selection materialized)",
+      { fields: "src dst dp", regex: "PROTO=(TCP|UDP)" },
+    ],
     ["IPv6 rows (SQL)", { mode: "sql", where: "family = 6" }],
     ["text fields", { fields: "dst", regex: "", ls: "proto", le: "flags", lt: "intf", z: "chain" }],
   ];
