@@ -751,6 +751,7 @@ export function explorer(
 
   let panel: ReturnType<typeof findingsPanel> | null = null;
   async function dataChanged() {
+    root.dataset.findings = "running";
     const [span] = await q("SELECT epoch_ms(max(ts)) - epoch_ms(min(ts)) AS span FROM events");
     bucket = autoBucket(Number(span?.span ?? 0));
     // Rows out of (file, line) order in storage (rowid) order? Then pages need ORDER BY.
@@ -759,14 +760,15 @@ export function explorer(
     );
     sorted = Number(order?.n ?? 1) === 0;
     root.dataset.sorted = String(sorted);
-    panel = findingsPanel((sql) => db.query(sql) as Promise<Iterable<unknown>>, {
+    const current = findingsPanel((sql) => db.query(sql) as Promise<Iterable<unknown>>, {
       onOpen: openFinding,
     });
-    findingsBox.replaceChildren(panel);
-    root.dataset.findings = "running";
-    panel.ready.then(() => {
+    panel = current;
+    findingsBox.replaceChildren(current);
+    current.ready.then(() => {
+      if (panel !== current) return; // the data changed again meanwhile
       root.dataset.findings = "done";
-      const nets = (panel?.querySelector("#findings-networks") as HTMLInputElement | null)?.value
+      const nets = (current.querySelector("#findings-networks") as HTMLInputElement | null)?.value
         .split(",")[0]
         ?.trim();
       if (nets && nets !== internalNet) {
@@ -789,7 +791,7 @@ export function explorer(
       state = { ...DEFAULT_STATE, fields: "src dst dp proto", regex: "" };
       history.replaceState(null, "", stateToHash(state));
     }
-    dataChanged();
+    root.updated = dataChanged();
   }
 
   toInputs();
