@@ -109,6 +109,26 @@ describe("addresses", () => {
     assert.equal(formatIpv4(0x0b0b4f43), "11.11.79.67");
   });
 
+  it("ranks both families in one order, an IPv4-mapped address as its IPv4 one", () => {
+    const ranks = denseRanks([
+      "2001:db8::",
+      "10.0.0.2",
+      "::1",
+      "::ffff:10.0.0.2",
+      "10.0.0.1",
+      "tcp",
+      "::",
+    ]);
+    assert.deepEqual(Object.fromEntries(ranks), {
+      "::": 1,
+      "::1": 2,
+      "10.0.0.1": 3,
+      "10.0.0.2": 4,
+      "::ffff:10.0.0.2": 4,
+      "2001:db8::": 5,
+    });
+  });
+
   it("ranks fig14-13's addresses exactly as psad numbered them", () => {
     const ranks = denseRanks(FIG14_13.flatMap((r) => [r.src, r.dst]));
     for (const row of FIG14_13) {

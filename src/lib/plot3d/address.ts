@@ -2,15 +2,18 @@
 // IPv4 a.b.c.d is keyed as its IPv4-mapped IPv6 address ::ffff:a.b.c.d, so one numeric
 // sort orders a mixed column (::1 < every IPv4 address < 2000::/3 and the rest of IPv6).
 
-const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(?:\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
+import { parseV4 } from "../parse/address.js";
+
+const LEADING_ZERO = /(?:^|\.)0\d/;
 const HEXTET = /^[0-9a-f]{1,4}$/i;
 const MAPPED_BASE = 0xffffn << 32n;
 
 export type AddressFamily = 4 | 6;
 
-function parseIpv4(text: string): bigint | undefined {
-  if (!IPV4.test(text)) return undefined;
-  return text.split(".").reduce((n, octet) => (n << 8n) | BigInt(octet), 0n);
+/** A dotted quad (no leading zeros) as its 32-bit integer. */
+function parseIpv4(text: string): number | undefined {
+  const n = parseV4(text, 0, text.length);
+  return n < 0 || LEADING_ZERO.test(text) ? undefined : n;
 }
 
 function parseIpv6(text: string): bigint | undefined {
@@ -24,7 +27,7 @@ function parseIpv6(text: string): bigint | undefined {
     const v4 = last.includes(".") ? parseIpv4(last) : undefined;
     if (last.includes(".")) {
       if (v4 === undefined) return undefined;
-      parts.splice(-1, 1, ((v4 >> 16n) & 0xffffn).toString(16), (v4 & 0xffffn).toString(16));
+      parts.splice(-1, 1, (v4 >>> 16).toString(16), (v4 & 0xffff).toString(16));
     }
     return parts.every((part) => HEXTET.test(part)) ? parts : undefined;
   };
@@ -46,14 +49,13 @@ export function addressFamily(text: string): AddressFamily | undefined {
 /** The 128-bit key of an address (IPv4 as ::ffff:a.b.c.d), or undefined if not an address. */
 export function addressKey(text: string): bigint | undefined {
   const v4 = parseIpv4(text);
-  if (v4 !== undefined) return MAPPED_BASE | v4;
+  if (v4 !== undefined) return MAPPED_BASE | BigInt(v4);
   return text.includes(":") ? parseIpv6(text) : undefined;
 }
 
 /** An IPv4 address as its 32-bit integer, or undefined. */
 export function ipv4Number(text: string): number | undefined {
-  const v4 = parseIpv4(text);
-  return v4 === undefined ? undefined : Number(v4);
+  return parseIpv4(text);
 }
 
 export function formatIpv4(n: number): string {
@@ -86,14 +88,32 @@ export function formatAddressKey(key: bigint): string {
  * numbered from 1. Strings that are not addresses are skipped.
  */
 export function denseRanks(addresses: Iterable<string>): Map<string, number> {
-  const keys = new Map<string, bigint>();
+  // IPv4 (and IPv4-mapped) addresses as plain numbers, sorted natively; the few others as
+  // 128-bit keys, ranked before or after the IPv4 block (::1 < ::ffff:0:0/96 < 2000::/3).
+  const v4 = new Map<string, number>();
+  const v6 = new Map<string, bigint>();
   for (const address of addresses) {
-    if (keys.has(address)) continue;
-    const key = addressKey(address);
-    if (key !== undefined) keys.set(address, key);
+    if (v4.has(address) || v6.has(address)) continue;
+    const n = parseIpv4(address);
+    if (n !== undefined) v4.set(address, n);
+    else {
+      const key = address.includes(":") ? parseIpv6(address) : undefined;
+      if (key === undefined) continue;
+      // Equal keys ("::FFFF:1.2.3.4" and "1.2.3.4") share a rank: they are one address.
+      if (key >> 32n === 0xffffn) v4.set(address, Number(key & 0xffffffffn));
+      else v6.set(address, key);
+    }
   }
-  // Equal keys (e.g. "::FFFF:1.2.3.4" and "1.2.3.4") share a rank: they are one address.
-  const distinct = [...new Set(keys.values())].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-  const rankOfKey = new Map(distinct.map((key, i) => [key, i + 1]));
-  return new Map([...keys].map(([address, key]) => [address, rankOfKey.get(key) as number]));
+  const sixes = [...new Set(v6.values())].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const below = sixes.filter((key) => key < MAPPED_BASE);
+  const fours = Float64Array.from(new Set(v4.values())).sort();
+  const rankOf6 = new Map(
+    sixes.map((key, i) => [key, i < below.length ? i + 1 : i + 1 + fours.length]),
+  );
+  const rankOf4 = new Map<number, number>();
+  for (let i = 0; i < fours.length; i++) rankOf4.set(fours[i] as number, below.length + i + 1);
+  const ranks = new Map<string, number>();
+  for (const [address, n] of v4) ranks.set(address, rankOf4.get(n) as number);
+  for (const [address, key] of v6) ranks.set(address, rankOf6.get(key) as number);
+  return ranks;
 }
