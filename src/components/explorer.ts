@@ -15,6 +15,7 @@ import {
   toGraphML,
 } from "../lib/graph/index.js";
 import { COLUMNS } from "../lib/schema.js";
+import { rows as toRows } from "./arrow-rows.js";
 import {
   autoBucket,
   type Compiled,
@@ -34,7 +35,7 @@ import { exportRows } from "./export-rows.js";
 import { findingsPanel } from "./findings.js";
 import { linkGraph } from "./linkgraph.js";
 import { type DuckDb, localLogPicker, type PickedLog } from "./local-log.js";
-import { toDate, rows as toRows } from "./overview.js";
+import { toDate } from "./overview.js";
 import { scatter3d, scatter3dToSvg } from "./scatter3d.js";
 
 type Row = Record<string, unknown>;

@@ -4,18 +4,11 @@
 // if UTC, so every time axis uses UTC to show the times exactly as logged.
 
 import * as Plot from "npm:@observablehq/plot";
+import { rows } from "./arrow-rows.js";
 
 type Row = Record<string, unknown>;
 export interface Size {
   width: number;
-}
-
-/** Arrow table / array of rows → plain objects (Arrow StructRows have toJSON). */
-export function rows(data: Iterable<unknown>): Row[] {
-  return Array.from(data, (d) => {
-    const r = d as { toJSON?: () => Row };
-    return typeof r.toJSON === "function" ? r.toJSON() : (d as Row);
-  });
 }
 
 /** A DuckDB TIMESTAMP as it arrives in the browser (epoch ms or Date) → Date. */
