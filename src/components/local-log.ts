@@ -82,9 +82,9 @@ let tableSeq = 0;
 /**
  * Parses `file` and replaces table `events` of `db` with its events (all schema columns,
  * raw included). A large plain file is parsed in two parts by two workers side by side
- * (src/lib/parse/split.ts); batches are inserted in file order as they arrive (the second
- * part's wait until the first part is in), and the old table stays queryable until the
- * swap at the end.
+ * (src/lib/parse/split.ts). Batches are inserted in file order as they arrive (the second
+ * part's are held until the first part is done), and the old table stays queryable until
+ * the swap at the end.
  */
 export async function loadLocalLog(
   db: DuckDb,
