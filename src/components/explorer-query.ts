@@ -170,17 +170,16 @@ function grouped(f: FieldDef, prefix: string) {
 
 /**
  * The SQL of one explorer update: two queries, each a single pass over `events` with the
- * filter evaluated once (so a raw-line regex runs twice per update, not once per figure),
- * and nothing materialized.
+ * filter evaluated once (so a raw-line regex runs twice per update, not once per figure).
  *
  * - `rows`: the page of matching rows, every shown field and the raw line. When the table
  *   is stored in (file, line) order (`opts.sorted`, checked when the data is loaded) it has
  *   no ORDER BY: DuckDB keeps insertion order, so the LIMIT streams and stops after the
  *   page instead of sorting every match.
  * - `aggregates`: the time series, the point graph and the link graph as one GROUPING SETS
- *   aggregate over typed keys (addresses by their IPv4 text or IPv6 halves, see
- *   FieldDef.keys); the top points and links are cut on those keys, and only the rows kept
- *   are printed. Its rows carry `kind`: 0 = series (`t`, `n`), 1 = points (`x`, `y`, `z`,
+ *   aggregate over typed keys (addresses by their integers, see FieldDef.keys), grouped
+ *   once and materialized; the top points and links are cut on those keys, and only the
+ *   rows kept are printed. Its rows carry `kind`: 0 = series (`t`, `n`), 1 = points (`x`, `y`, `z`,
  *   `count`), 2 = links (`s`, `e`, `lt`, `count`) — see splitAggregates.
  */
 export function queries(
