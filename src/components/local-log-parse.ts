@@ -5,7 +5,12 @@
 import { EventsEncoder } from "../lib/arrow/events.js";
 import { parseStream, scanLines } from "../lib/parse/index.js";
 import type { FwEvent, Malformed } from "../lib/schema.js";
-import type { Counts, LocalLogFromWorker, LocalLogToWorker } from "./local-log-protocol.js";
+import {
+  type Counts,
+  type LocalLogFromWorker,
+  type LocalLogToWorker,
+  noCounts,
+} from "./local-log-protocol.js";
 
 /** Malformed lines kept as examples (all are counted). */
 export const MALFORMED_EXAMPLES = 50;
@@ -29,7 +34,7 @@ export async function parseLocalLog(
 ): Promise<void> {
   const t0 = performance.now();
   const batchEvents = req.batchEvents ?? 65536;
-  const counts: Counts = { lines: 0, events: 0, other: 0, malformed: 0, bytes: 0 };
+  const counts = noCounts();
   const malformed: Malformed[] = [];
   let pending: FwEvent[] = [];
   /** One encoder for every batch: its buffers are reused. */
@@ -44,7 +49,7 @@ export async function parseLocalLog(
     pending = [];
     post({ type: "batch", ipc, rows, counts: { ...counts } }, [ipc.buffer]);
   };
-  const after = req.before && (await scanLines(chunksOf(req.before, { ...counts })));
+  const after = req.before && (await scanLines(chunksOf(req.before, noCounts())));
   for await (const batch of parseStream(chunksOf(req.file, counts), {
     file: req.name,
     year: req.year,

@@ -23,6 +23,8 @@ export interface Counts {
   bytes: number;
 }
 
+export const noCounts = (): Counts => ({ lines: 0, events: 0, other: 0, malformed: 0, bytes: 0 });
+
 export type LocalLogFromWorker =
   | { type: "batch"; ipc: Uint8Array; rows: number; counts: Counts }
   | { type: "progress"; counts: Counts }

@@ -6,7 +6,12 @@
 import { splitPoint } from "../lib/parse/split.js";
 import type { Malformed } from "../lib/schema.js";
 import { MALFORMED_EXAMPLES, parseLocalLog } from "./local-log-parse.js";
-import type { Counts, LocalLogFromWorker, LocalLogToWorker } from "./local-log-protocol.js";
+import {
+  type Counts,
+  type LocalLogFromWorker,
+  type LocalLogToWorker,
+  noCounts,
+} from "./local-log-protocol.js";
 import { forgetLocalLog, rememberLocalLog, storedLocalLog } from "./local-session.js";
 import { malformedList } from "./overview.js";
 
@@ -117,9 +122,9 @@ export async function loadLocalLog(
       conn.insertArrowFromIPCStream(ipc, { name: temp, schema: "main", create }),
     );
   };
-  const counts = requests.map(() => ({ lines: 0, events: 0, other: 0, malformed: 0, bytes: 0 }));
+  const counts = requests.map(noCounts);
   const total = (): Counts => {
-    const sum = { lines: 0, events: 0, other: 0, malformed: 0, bytes: 0 };
+    const sum = noCounts();
     for (const c of counts) for (const k of Object.keys(sum) as (keyof Counts)[]) sum[k] += c[k];
     return sum;
   };
@@ -131,6 +136,7 @@ export async function loadLocalLog(
   try {
     await new Promise<void>((resolve, reject) => {
       let failed = false;
+      let done = 0;
       requests.forEach((req, i) => {
         runs[i] = startParse(req, (m) => {
           if (failed) return;
@@ -151,7 +157,7 @@ export async function loadLocalLog(
               ++current;
               for (const ipc of held[current].splice(0)) insert(ipc);
             }
-            if (results.filter(Boolean).length === requests.length) resolve();
+            if (++done === requests.length) resolve();
           }
         });
       });
@@ -177,11 +183,11 @@ export async function loadLocalLog(
     malformed: results.flatMap((r) => r.malformed).slice(0, MALFORMED_EXAMPLES),
     ms: performance.now() - t0,
     parseMs: Math.max(...results.map((r) => r.ms)),
-    where: runs.every((r) => r.where === "worker")
-      ? runs.length > 1
+    where: runs.some((r) => r.where !== "worker")
+      ? "main thread"
+      : runs.length > 1
         ? `${runs.length} workers`
-        : "worker"
-      : "main thread",
+        : "worker",
   };
 }
 

@@ -332,6 +332,41 @@ describe("explorer in Chromium", { timeout: 10 * 60_000 }, () => {
     await page.close();
   });
 
+  type Accounting = { lines: number; events: number; other: number; malformed: number };
+  const n = (x: number) => new Intl.NumberFormat("en-US").format(x);
+
+  /** The Node parser's accounting and events of `text`: what the page must show for it. */
+  async function parseInNode(text: string, file: string) {
+    const want: Accounting = { lines: 0, events: 0, other: 0, malformed: 0 };
+    const events: FwEvent[] = [];
+    async function* one() {
+      yield new TextEncoder().encode(text);
+    }
+    for await (const b of parseStream(one(), { file, year: 2025 })) {
+      want.lines += b.lines;
+      want.events += b.events.length;
+      want.other += b.other;
+      want.malformed += b.malformed.length;
+      events.push(...b.events);
+    }
+    return { want, events };
+  }
+
+  /** Opens `file` in the page's picker (year 2025); returns the accounting, checked against `want`. */
+  async function openLocal(page: Page, file: string, want: Accounting) {
+    await page.fill("#local-log-year", "2025");
+    await page.setInputFiles("#local-log-file", file);
+    await page.locator("#local-log-accounting").waitFor({ timeout: 120_000 });
+    const acc = (await page.textContent("#local-log-accounting")) ?? "";
+    assert.ok(
+      acc.includes(
+        `${n(want.lines)} lines = ${n(want.events)} events + ${n(want.other)} other + ${n(want.malformed)} malformed`,
+      ),
+      acc,
+    );
+    return acc;
+  }
+
   test("a large plain log is parsed by two workers, in order, as one parse would", async () => {
     const dir = join(distDir, "..", "test-output");
     await mkdir(dir, { recursive: true });
@@ -339,33 +374,13 @@ describe("explorer in Chromium", { timeout: 10 * 60_000 }, () => {
     const file = join(dir, "local-large.log");
     await writeFile(file, text);
     assert.ok(text.length > MIN_SPLIT_BYTES, "large enough to be split");
-    const want = { lines: 0, events: 0, other: 0, malformed: 0 };
-    let late: FwEvent | undefined; // an event of the second half
-    async function* one() {
-      yield new TextEncoder().encode(text);
-    }
-    for await (const b of parseStream(one(), { file: "local-large.log", year: 2025 })) {
-      want.lines += b.lines;
-      want.events += b.events.length;
-      want.other += b.other;
-      want.malformed += b.malformed.length;
-      late ??= b.events.find((e) => e.line > 70_000 && e.ts !== null);
-    }
+    const { want, events } = await parseInNode(text, "local-large.log");
+    const late = events.find((e) => e.line > 70_000 && e.ts !== null); // of the second half
     const page = await browser.context.newPage();
     const w = await watch(page, site.origin);
     await page.goto(`${site.origin}/explorer`, { waitUntil: "domcontentloaded", timeout: 120_000 });
     await ready(page);
-    await page.fill("#local-log-year", "2025");
-    await page.setInputFiles("#local-log-file", file);
-    await page.locator("#local-log-accounting").waitFor({ timeout: 120_000 });
-    const acc = (await page.textContent("#local-log-accounting")) ?? "";
-    const n = (x: number) => new Intl.NumberFormat("en-US").format(x);
-    assert.ok(
-      acc.includes(
-        `${n(want.lines)} lines = ${n(want.events)} events + ${n(want.other)} other + ${n(want.malformed)} malformed`,
-      ),
-      acc,
-    );
+    const acc = await openLocal(page, file, want);
     assert.match(acc, /\(2 workers;/);
     await page.evaluate(() => (window as unknown as Win).__explorer.updated);
     assert.equal(
@@ -400,34 +415,14 @@ describe("explorer in Chromium", { timeout: 10 * 60_000 }, () => {
     const text = `${Array.from(generateLines(20_000, 7)).join("\n")}\n`;
     const file = join(dir, "local-test.log.gz");
     await writeFile(file, gzipSync(text));
-    // The parser in Node, for the expected accounting.
-    const want = { lines: 0, events: 0, other: 0, malformed: 0 };
-    async function* one() {
-      yield new TextEncoder().encode(text);
-    }
-    for await (const b of parseStream(one(), { file: "local-test.log.gz", year: 2025 })) {
-      want.lines += b.lines;
-      want.events += b.events.length;
-      want.other += b.other;
-      want.malformed += b.malformed.length;
-    }
+    const { want } = await parseInNode(text, "local-test.log.gz");
     const page = await browser.context.newPage();
     const w = await watch(page, site.origin);
     const requests: string[] = [];
     page.on("request", (r) => requests.push(r.method()));
     await page.goto(`${site.origin}/explorer`, { waitUntil: "domcontentloaded", timeout: 120_000 });
     await ready(page);
-    await page.fill("#local-log-year", "2025");
-    await page.setInputFiles("#local-log-file", file);
-    await page.locator("#local-log-accounting").waitFor({ timeout: 120_000 });
-    const acc = (await page.textContent("#local-log-accounting")) ?? "";
-    const n = (x: number) => new Intl.NumberFormat("en-US").format(x);
-    assert.ok(
-      acc.includes(
-        `${n(want.lines)} lines = ${n(want.events)} events + ${n(want.other)} other + ${n(want.malformed)} malformed`,
-      ),
-      acc,
-    );
+    const acc = await openLocal(page, file, want);
     assert.match(acc, /\(worker;/, "parsed in a Web Worker");
     await page.waitForFunction(
       () => (window as unknown as Win).__explorer.dataset.total !== undefined,

@@ -169,12 +169,7 @@ class LineParser {
 
   constructor(opts: ParseOptions) {
     this.file = opts.file;
-    const after = opts.after;
-    this.years = new Years(opts.year == null ? null : opts.year + (after?.rollovers ?? 0));
-    if (after) {
-      this.years.rollovers = after.rollovers;
-      this.years.month = after.month;
-    }
+    this.years = new Years(opts.year ?? null, opts.after);
   }
 
   /** Inside a `journalctl -o export` record. */

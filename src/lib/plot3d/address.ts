@@ -10,8 +10,8 @@ const MAPPED_BASE = 0xffffn << 32n;
 
 export type AddressFamily = 4 | 6;
 
-/** A dotted quad (no leading zeros) as its 32-bit integer. */
-function parseIpv4(text: string): number | undefined {
+/** A dotted quad (no leading zeros) as its 32-bit integer, or undefined. */
+export function ipv4Number(text: string): number | undefined {
   const n = parseV4(text, 0, text.length);
   return n < 0 || LEADING_ZERO.test(text) ? undefined : n;
 }
@@ -24,7 +24,7 @@ function parseIpv6(text: string): bigint | undefined {
     if (half === "") return [];
     const parts = half.split(":");
     const last = parts[parts.length - 1];
-    const v4 = last.includes(".") ? parseIpv4(last) : undefined;
+    const v4 = last.includes(".") ? ipv4Number(last) : undefined;
     if (last.includes(".")) {
       if (v4 === undefined) return undefined;
       parts.splice(-1, 1, (v4 >>> 16).toString(16), (v4 & 0xffff).toString(16));
@@ -42,20 +42,15 @@ function parseIpv6(text: string): bigint | undefined {
 
 /** The family of an address string, or undefined for anything else. */
 export function addressFamily(text: string): AddressFamily | undefined {
-  if (parseIpv4(text) !== undefined) return 4;
+  if (ipv4Number(text) !== undefined) return 4;
   return text.includes(":") && parseIpv6(text) !== undefined ? 6 : undefined;
 }
 
 /** The 128-bit key of an address (IPv4 as ::ffff:a.b.c.d), or undefined if not an address. */
 export function addressKey(text: string): bigint | undefined {
-  const v4 = parseIpv4(text);
+  const v4 = ipv4Number(text);
   if (v4 !== undefined) return MAPPED_BASE | BigInt(v4);
   return text.includes(":") ? parseIpv6(text) : undefined;
-}
-
-/** An IPv4 address as its 32-bit integer, or undefined. */
-export function ipv4Number(text: string): number | undefined {
-  return parseIpv4(text);
 }
 
 export function formatIpv4(n: number): string {
@@ -94,7 +89,7 @@ export function denseRanks(addresses: Iterable<string>): Map<string, number> {
   const v6 = new Map<string, bigint>();
   for (const address of addresses) {
     if (v4.has(address) || v6.has(address)) continue;
-    const n = parseIpv4(address);
+    const n = ipv4Number(address);
     if (n !== undefined) v4.set(address, n);
     else {
       const key = address.includes(":") ? parseIpv6(address) : undefined;
@@ -105,13 +100,11 @@ export function denseRanks(addresses: Iterable<string>): Map<string, number> {
     }
   }
   const sixes = [...new Set(v6.values())].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-  const below = sixes.filter((key) => key < MAPPED_BASE);
+  const below = sixes.filter((key) => key < MAPPED_BASE).length;
   const fours = Float64Array.from(new Set(v4.values())).sort();
-  const rankOf6 = new Map(
-    sixes.map((key, i) => [key, i < below.length ? i + 1 : i + 1 + fours.length]),
-  );
+  const rankOf6 = new Map(sixes.map((key, i) => [key, i < below ? i + 1 : i + 1 + fours.length]));
   const rankOf4 = new Map<number, number>();
-  for (let i = 0; i < fours.length; i++) rankOf4.set(fours[i] as number, below.length + i + 1);
+  for (let i = 0; i < fours.length; i++) rankOf4.set(fours[i] as number, below + i + 1);
   const ranks = new Map<string, number>();
   for (const [address, n] of v4) ranks.set(address, rankOf4.get(n) as number);
   for (const [address, key] of v6) ranks.set(address, rankOf6.get(key) as number);
