@@ -27,6 +27,7 @@ import {
   CTL_CONSUMED,
   CTL_POSTED,
   CTL_STATE,
+  type FreeMessage,
   LAYOUT,
   NO_NULL,
   type RowsMessage,
@@ -77,7 +78,7 @@ const INLINE = 12;
 function fill(chunk: duckdb.DataChunk, m: RowsMessage): void {
   const n = m.n;
   const nulls = new Uint8Array(m.num, LAYOUT.nullsOffset, COLUMNS.length);
-  const text = new Uint8Array(m.text);
+  const text = new Uint8Array(m.text, 0, m.textBytes);
   let start = 0; // strings are stored column after column
   for (let c = 0; c < COLUMNS.length; c++) {
     const vector = duckdb.data_chunk_get_vector(chunk, c);
@@ -151,6 +152,7 @@ conn.registerTableFunction(
       }
       output.rowCount = m.n;
       fill(output.chunk, m);
+      data.recycle.postMessage({ num: m.num, text: m.text } satisfies FreeMessage, [m.num, m.text]);
     },
   }),
 );
@@ -170,3 +172,4 @@ try {
 Atomics.notify(ctl, CTL_CONSUMED);
 port.postMessage(result);
 port.close();
+data.recycle.close();
