@@ -24,7 +24,13 @@ import {
   stateToHash,
 } from "../src/components/explorer-query.js";
 import { csvCell } from "../src/lib/csv.js";
-import { ALIASES, FIELDS, sqlText } from "../src/lib/filter/index.js";
+import {
+  ADDRESS_KINDS_SQL,
+  ALIASES,
+  ANY_ADDRESS,
+  FIELDS,
+  sqlText,
+} from "../src/lib/filter/index.js";
 
 describe("explorer state", () => {
   test("hash round trip keeps every field", () => {
@@ -132,7 +138,8 @@ describe("explorer SQL over the honeynet log", { timeout: 5 * 60_000 }, () => {
 });
 
 // The figures' aggregate (typed keys, tops cut before printing) against the plain GROUP BY of
-// every field's printed text: same series, and the tops are true tops with exact counts.
+// every field's printed text: same series, and the tops are true tops with exact counts. Each
+// table is grouped with the keys of its own address kinds, and with those of any kind.
 describe("explorer aggregates = a plain GROUP BY", { timeout: 5 * 60_000 }, () => {
   let dir: string;
   let instance: DuckDBInstance;
@@ -150,6 +157,10 @@ describe("explorer aggregates = a plain GROUP BY", { timeout: 5 * 60_000 }, () =
     const hn = (await defaultParquet()).replaceAll("'", "''");
     await con.run(`CREATE TABLE honeynet AS FROM read_parquet('${hn}')`);
     await con.run(`CREATE TABLE generated AS FROM read_parquet('${join(dir, "gen.parquet")}')`);
+    // Text addresses (a Parquet file not written by fwglow): every 7th source a host name.
+    await con.run(
+      `CREATE TABLE named AS SELECT * REPLACE (CASE WHEN line % 7 = 0 THEN NULL ELSE src_v4 END AS src_v4, CASE WHEN line % 7 = 0 THEN 'host-' || src ELSE src END AS src) FROM honeynet`,
+    );
   });
   after(async () => {
     con?.closeSync?.();
@@ -199,45 +210,66 @@ describe("explorer aggregates = a plain GROUP BY", { timeout: 5 * 60_000 }, () =
     ["IPv6 rows (SQL)", { mode: "sql", where: "family = 6" }],
     ["text fields", { fields: "dst", regex: "", ls: "proto", le: "flags", lt: "intf", z: "chain" }],
   ];
-  for (const table of ["honeynet", "generated"]) {
+  const tables = {
+    honeynet: { v6: false, text: false },
+    generated: { v6: true, text: false },
+    named: { v6: false, text: true },
+  };
+  for (const [table, expected] of Object.entries(tables)) {
+    test(`${table}: address kinds`, async () => {
+      await con.run(`CREATE OR REPLACE VIEW events AS FROM ${table}`);
+      const [kinds] = await query(ADDRESS_KINDS_SQL);
+      assert.deepEqual(kinds, expected);
+    });
     for (const [name, view] of views) {
-      test(`${table}: ${name}`, async () => {
-        await con.run(`CREATE OR REPLACE VIEW events AS FROM ${table}`);
-        const s: ExplorerState = { ...DEFAULT_STATE, ...view };
-        const c = compile(s);
-        const opts = { pageSize: 50, bucket: "hour", linkMax: 300, pointMax: 700 };
-        const got = splitAggregates(await query(queries(c, s, opts).aggregates), !!s.z, !!s.le);
-        const w = `(${c.where})`;
-        const series = await query(
-          `SELECT date_trunc('hour', ts) AS t, count(*)::INTEGER AS n FROM events WHERE ${w} GROUP BY ALL ORDER BY t NULLS LAST`,
-        );
-        assert.deepEqual(
-          got.series.map((r) => [String(r.t), Number(r.n)]),
-          series.map((r) => [String(r.t), Number(r.n)]),
-        );
-        const linkNames = s.le ? ["s", "e", "t"] : ["s", "t"];
-        const linkFields = (s.le ? [s.ls, s.le, s.lt] : [s.ls, s.lt]).map(field);
-        const links = await query(
-          `SELECT ${linkFields.map((f, i) => `${sqlText(f)} AS ${linkNames[i]}`).join(", ")}, count(*) AS n FROM events WHERE ${w} GROUP BY ALL`,
-        );
-        isTop(got.links, links, linkNames, opts.linkMax);
-        const pointNames = s.z ? ["x", "y", "z"] : ["x", "y"];
-        const pointFields = (s.z ? [s.x, s.y, s.z] : [s.x, s.y]).map(field);
-        const value = (f: ReturnType<typeof field>) =>
-          f.kind === "num" ? `(${f.sql})` : `nullif(${f.sql}, '')`;
-        // A subquery, not HAVING: DuckDB 1.5 pushes `HAVING y IS NOT NULL` on a CASE alias
-        // down to the CASE's column and drops rows (ICMP's dp is 0, its dpt NULL).
-        const points = await query(
-          `SELECT * FROM (SELECT ${pointFields.map((f, i) => `${value(f)} AS ${pointNames[i]}`).join(", ")}, count(*) AS n FROM events WHERE ${w} GROUP BY ALL) WHERE ${pointNames.map((n) => `${n} IS NOT NULL`).join(" AND ")}`,
-        );
-        isTop(got.points, points, pointNames, opts.pointMax);
-        if (table === "generated" && name.startsWith("IPv6")) {
-          assert.ok(
-            got.links.some((r) => String(r.s).includes(":")),
-            "IPv6 sources among the links",
+      for (const [keys, kinds] of [
+        ["own", expected],
+        ["any", ANY_ADDRESS],
+      ] as const) {
+        test(`${table}: ${name} (${keys} address keys)`, async () => {
+          await con.run(`CREATE OR REPLACE VIEW events AS FROM ${table}`);
+          const s: ExplorerState = { ...DEFAULT_STATE, ...view };
+          const c = compile(s);
+          const opts = { pageSize: 50, bucket: "hour", linkMax: 300, pointMax: 700, kinds };
+          const got = splitAggregates(await query(queries(c, s, opts).aggregates), !!s.z, !!s.le);
+          const w = `(${c.where})`;
+          const series = await query(
+            `SELECT date_trunc('hour', ts) AS t, count(*)::INTEGER AS n FROM events WHERE ${w} GROUP BY ALL ORDER BY t NULLS LAST`,
           );
-        }
-      });
+          assert.deepEqual(
+            got.series.map((r) => [String(r.t), Number(r.n)]),
+            series.map((r) => [String(r.t), Number(r.n)]),
+          );
+          const linkNames = s.le ? ["s", "e", "t"] : ["s", "t"];
+          const linkFields = (s.le ? [s.ls, s.le, s.lt] : [s.ls, s.lt]).map(field);
+          const links = await query(
+            `SELECT ${linkFields.map((f, i) => `${sqlText(f)} AS ${linkNames[i]}`).join(", ")}, count(*) AS n FROM events WHERE ${w} GROUP BY ALL`,
+          );
+          isTop(got.links, links, linkNames, opts.linkMax);
+          const pointNames = s.z ? ["x", "y", "z"] : ["x", "y"];
+          const pointFields = (s.z ? [s.x, s.y, s.z] : [s.x, s.y]).map(field);
+          const value = (f: ReturnType<typeof field>) =>
+            f.kind === "num" ? `(${f.sql})` : `nullif(${f.sql}, '')`;
+          // A subquery, not HAVING: DuckDB 1.5 pushes `HAVING y IS NOT NULL` on a CASE alias
+          // down to the CASE's column and drops rows (ICMP's dp is 0, its dpt NULL).
+          const points = await query(
+            `SELECT * FROM (SELECT ${pointFields.map((f, i) => `${value(f)} AS ${pointNames[i]}`).join(", ")}, count(*) AS n FROM events WHERE ${w} GROUP BY ALL) WHERE ${pointNames.map((n) => `${n} IS NOT NULL`).join(" AND ")}`,
+          );
+          isTop(got.points, points, pointNames, opts.pointMax);
+          if (table === "generated" && name.startsWith("IPv6")) {
+            assert.ok(
+              got.links.some((r) => String(r.s).includes(":")),
+              "IPv6 sources among the links",
+            );
+          }
+          if (table === "named" && name.startsWith("default")) {
+            assert.ok(
+              got.links.some((r) => String(r.s).startsWith("host-")),
+              "named sources among the links",
+            );
+          }
+        });
+      }
     }
   }
 });

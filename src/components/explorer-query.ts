@@ -3,7 +3,9 @@
 // DuckDB-wasm, wrapped as `SELECT … FROM events WHERE (…)`, and `;` is refused.
 
 import {
+  type AddressKinds,
   ALIASES,
+  ANY_ADDRESS,
   FIELDS,
   type FieldDef,
   FilterError,
@@ -149,10 +151,11 @@ export function compile(s: ExplorerState): Compiled {
 const q = (name: string) => `"${name.replaceAll('"', '""')}"`;
 
 /** A field as grouping columns `${prefix}0…` of the aggregate (see FieldDef.keys). */
-function grouped(f: FieldDef, prefix: string) {
-  const exprs = f.keys?.sql ?? [`(${f.sql})`];
+function grouped(f: FieldDef, prefix: string, kinds: AddressKinds) {
+  const keys = f.keys?.(kinds);
+  const exprs = keys?.sql ?? [`(${f.sql})`];
   const cols = exprs.map((_, i) => `${prefix}${i}`);
-  const value = f.keys ? f.keys.value(cols) : (cols[0] as string);
+  const value = keys ? keys.value(cols) : (cols[0] as string);
   return {
     select: exprs.map((e, i) => `${e} AS ${cols[i]}`).join(", "),
     cols: cols.join(", "),
@@ -160,8 +163,8 @@ function grouped(f: FieldDef, prefix: string) {
     value,
     /** The text psad prints. */
     text: f.kind === "num" ? `coalesce(CAST(${value} AS VARCHAR), '-1')` : value,
-    present: f.keys
-      ? f.keys.present(cols)
+    present: keys
+      ? keys.present(cols)
       : f.kind === "num"
         ? `${cols[0]} IS NOT NULL`
         : `nullif(${cols[0]}, '') IS NOT NULL`,
@@ -185,8 +188,17 @@ function grouped(f: FieldDef, prefix: string) {
 export function queries(
   c: Compiled,
   s: ExplorerState,
-  opts: { pageSize: number; bucket: string; linkMax: number; pointMax: number; sorted?: boolean },
+  opts: {
+    pageSize: number;
+    bucket: string;
+    linkMax: number;
+    pointMax: number;
+    sorted?: boolean;
+    /** The data's address kinds (ADDRESS_KINDS_SQL): fewer group keys. Default: any. */
+    kinds?: AddressKinds;
+  },
 ) {
+  const kinds = opts.kinds ?? ANY_ADDRESS;
   const w = `(${c.where})`;
   const cols = c.fields.map((f) => `${sqlText(f)} AS ${q(f.name)}`).join(", ");
   const axis = (name: string) => {
@@ -201,16 +213,16 @@ export function queries(
   const le = s.le ? axis(s.le) : null;
   const lt = axis(s.lt);
   const bucket = (["minute", "hour", "day"] as const).find((b) => b === opts.bucket) ?? "hour";
-  const source = grouped(ls, "ls");
-  const event = le && grouped(le, "le");
-  const target = grouped(lt, "lt");
+  const source = grouped(ls, "ls", kinds);
+  const event = le && grouped(le, "le", kinds);
+  const target = grouped(lt, "lt", kinds);
   const link = event ? [source, event, target] : [source, target];
   // The default view draws the same three fields in both graphs: then one grouping set
   // serves both (each row hashed once).
   const shared = !!z && !!le && x === ls && y === le && z === lt;
   const point = shared
     ? link
-    : [grouped(x, "px"), grouped(y, "py"), ...(z ? [grouped(z, "pz")] : [])];
+    : [grouped(x, "px", kinds), grouped(y, "py", kinds), ...(z ? [grouped(z, "pz", kinds)] : [])];
   const keys = (set: typeof link) => set.map((g) => g.cols).join(", ");
   const pointSet = shared ? "gl" : "gp";
   const aggregates = `WITH k AS (SELECT date_trunc('${bucket}', ts) AS t, ${[...(shared ? [] : point), ...link].map((g) => g.select).join(", ")}

@@ -5,6 +5,7 @@
 
 import * as Plot from "npm:@observablehq/plot";
 import { csvCell } from "../lib/csv.js";
+import { ADDRESS_KINDS_SQL, type AddressKinds, ANY_ADDRESS } from "../lib/filter/index.js";
 import type { ExplorerView } from "../lib/findings/index.js";
 import {
   buildGraph,
@@ -123,6 +124,8 @@ export function explorer(
   let bucket: "minute" | "hour" | "day" = "hour";
   /** `events` is stored in (file, line) order: the page of rows needs no sort. */
   let sorted = false;
+  /** The kinds of address in `events`: the figures group by fewer keys when IPv4 is all. */
+  let kinds: AddressKinds = ANY_ADDRESS;
   const q = async (sql: string) => toRows((await db.query(sql)) as Iterable<unknown>);
   // The update's queries share one connection: DuckDBClient.query opens and closes one per
   // query, two more round trips to DuckDB's worker each (its answer waits for the close).
@@ -550,6 +553,7 @@ export function explorer(
         linkMax: 1500,
         pointMax: 10000,
         sorted,
+        kinds,
       });
       // Both queries go to DuckDB's worker at once (it runs them one after the other): no
       // idle round trip in between, and the page of rows is converted while the aggregate
@@ -761,6 +765,8 @@ export function explorer(
     );
     sorted = Number(order?.n ?? 1) === 0;
     root.dataset.sorted = String(sorted);
+    const [k] = await q(ADDRESS_KINDS_SQL);
+    kinds = { v6: k?.v6 !== false, text: k?.text !== false };
     const current = findingsPanel((sql) => db.query(sql) as Promise<Iterable<unknown>>, {
       onOpen: openFinding,
     });

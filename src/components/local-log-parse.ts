@@ -3,8 +3,8 @@
 // between chunks, so the page stays responsive, only slower) when no worker starts.
 
 import { EventsEncoder } from "../lib/arrow/events.js";
-import { parseStream, scanLines } from "../lib/parse/index.js";
-import type { FwEvent, Malformed } from "../lib/schema.js";
+import { parseStream } from "../lib/parse/index.js";
+import type { Malformed } from "../lib/schema.js";
 import {
   type Counts,
   type LocalLogFromWorker,
@@ -14,6 +14,9 @@ import {
 
 /** Malformed lines kept as examples (all are counted). */
 export const MALFORMED_EXAMPLES = 50;
+
+/** Events per Arrow batch (about 40 MB of IPC for a typical log). */
+export const BATCH_EVENTS = 65536;
 
 /** Bytes per read of the file: fewer, larger reads than Blob.stream()'s 64 KiB chunks. */
 const READ_BYTES = 4 << 20;
@@ -33,35 +36,34 @@ export async function parseLocalLog(
   yieldToPage = false,
 ): Promise<void> {
   const t0 = performance.now();
-  const batchEvents = req.batchEvents ?? 65536;
+  const batchEvents = req.batchEvents ?? BATCH_EVENTS;
   const counts = noCounts();
   const malformed: Malformed[] = [];
-  let pending: FwEvent[] = [];
-  /** One encoder for every batch: its buffers are reused. */
+  /**
+   * One encoder for every batch: its buffers are reused. Events go into it as the parser
+   * yields them, so they die young (a batch of them held until encoding would outlive the
+   * young generation and make every collection a full one).
+   */
   const encoder = new EventsEncoder();
   let lastProgress = 0;
   const flush = () => {
-    if (pending.length === 0) return;
-    encoder.reset();
-    encoder.push(pending);
+    if (encoder.rows === 0) return;
     const ipc = encoder.toIPC();
-    const rows = pending.length;
-    pending = [];
+    const rows = encoder.rows;
+    encoder.reset();
     post({ type: "batch", ipc, rows, counts: { ...counts } }, [ipc.buffer]);
   };
-  const after = req.before && (await scanLines(chunksOf(req.before, noCounts())));
   for await (const batch of parseStream(chunksOf(req.file, counts), {
     file: req.name,
     year: req.year,
-    after,
   })) {
     counts.lines += batch.lines;
     counts.other += batch.other;
     counts.malformed += batch.malformed.length;
     counts.events += batch.events.length;
     for (const m of batch.malformed) if (malformed.length < MALFORMED_EXAMPLES) malformed.push(m);
-    for (const e of batch.events) pending.push(e);
-    if (pending.length >= batchEvents) flush();
+    encoder.push(batch.events);
+    if (encoder.rows >= batchEvents) flush();
     const now = performance.now();
     if (now - lastProgress > 100) {
       lastProgress = now;

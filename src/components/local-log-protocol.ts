@@ -5,11 +5,6 @@ export interface LocalLogToWorker {
   file: Blob & { name?: string };
   name: string;
   year: number;
-  /**
-   * The log's bytes before `file` when `file` is its second part (src/lib/parse/split.ts):
-   * scanned, not parsed, so line numbers and the year go on from there.
-   */
-  before?: Blob;
   /** Events per Arrow batch. */
   batchEvents?: number;
 }

@@ -21,16 +21,37 @@ export interface FieldDef {
   /** Schema columns the field reads (documentation, and for callers that project columns). */
   columns: readonly (keyof FwEvent)[];
   /**
-   * Cheaper grouping than by `sql` (the explorer's figures): typed key expressions that fix
-   * the value, the value (as `sql` gives it) from the grouped key columns, and whether it is
-   * present ('' when absent). Without it, a field groups by `sql` itself.
+   * Cheaper grouping than by `sql` (the explorer's figures), for data holding the given kinds
+   * of addresses: typed key expressions that fix the value, the value (as `sql` gives it) from
+   * the grouped key columns, and whether it is present ('' when absent). Without it, a field
+   * groups by `sql` itself.
    */
-  keys?: {
+  keys?(kinds: AddressKinds): {
     sql: string[];
     value(cols: string[]): string;
     present(cols: string[]): string;
   };
 }
+
+/**
+ * Which kinds of address a data set holds besides IPv4: IPv6, or text that is neither (not
+ * from fwglow's parser, which refuses such lines, but a Parquet file from elsewhere may).
+ */
+export interface AddressKinds {
+  v6: boolean;
+  text: boolean;
+}
+
+/** Every kind: right for any data, and the slowest to group. */
+export const ANY_ADDRESS: AddressKinds = { v6: true, text: true };
+
+const isV4 = (which: "src" | "dst") => `family = 4 AND ${which}_v4 IS NOT NULL`;
+const isV6 = (which: "src" | "dst") => `family = 6 AND ${which}_v6_hi IS NOT NULL`;
+const isText = (which: "src" | "dst") =>
+  `NOT coalesce(${isV4(which)} OR ${isV6(which)}, false) AND coalesce(${which}, '') <> ''`;
+
+/** One row (`v6`, `text`): the AddressKinds of table `events`. */
+export const ADDRESS_KINDS_SQL = `SELECT coalesce(bool_or(${isV6("src")} OR ${isV6("dst")}), false) AS v6, coalesce(bool_or(${isText("src")} OR ${isText("dst")}), false) AS text FROM events`;
 
 const hex2 = (n: number): string => n.toString(16).toUpperCase().padStart(2, "0");
 
@@ -67,18 +88,35 @@ function sqlV6Full(hi: string, lo: string): string {
  * canonical quad in `src`/`dst` whenever it sets `*_v4`, so the quad printed back is the same.
  */
 function addrKeys(which: "src" | "dst"): FieldDef["keys"] {
-  const v4 = `family = 4 AND ${which}_v4 IS NOT NULL`;
-  const v6 = `family = 6 AND ${which}_v6_hi IS NOT NULL`;
-  return {
-    sql: [
-      `CASE WHEN ${v4} THEN ${which}_v4 END`,
-      `CASE WHEN ${v6} THEN ${which}_v6_hi END`,
-      `CASE WHEN ${v6} THEN ${which}_v6_lo END`,
-      `CASE WHEN ${v4} OR ${v6} THEN NULL ELSE coalesce(${which}, '') END`,
-    ],
-    value: ([quad, hi, lo, text]) =>
-      `CASE WHEN ${quad} IS NOT NULL THEN ${sqlV4Text(quad as string)} WHEN ${hi} IS NOT NULL THEN ${sqlV6Full(hi as string, lo as string)} ELSE ${text} END`,
-    present: ([quad, hi, , text]) => `(${quad} IS NOT NULL OR ${hi} IS NOT NULL OR ${text} <> '')`,
+  const v4 = isV4(which);
+  const v6 = isV6(which);
+  // A kind the data lacks would only add a key column that is NULL in every row.
+  return (kinds) => {
+    const sql = [`CASE WHEN ${v4} THEN ${which}_v4 END`];
+    if (kinds.v6)
+      sql.push(
+        `CASE WHEN ${v6} THEN ${which}_v6_hi END`,
+        `CASE WHEN ${v6} THEN ${which}_v6_lo END`,
+      );
+    if (kinds.text) sql.push(`CASE WHEN ${v4} OR ${v6} THEN NULL ELSE coalesce(${which}, '') END`);
+    const parts = (cols: string[]) => ({
+      quad: cols[0] as string,
+      hi: kinds.v6 ? cols[1] : null,
+      lo: kinds.v6 ? cols[2] : null,
+      text: kinds.text ? cols[kinds.v6 ? 3 : 1] : null,
+    });
+    return {
+      sql,
+      value: (cols) => {
+        const { quad, hi, lo, text } = parts(cols);
+        const v6Text = hi && lo ? ` WHEN ${hi} IS NOT NULL THEN ${sqlV6Full(hi, lo)}` : "";
+        return `CASE WHEN ${quad} IS NOT NULL THEN ${sqlV4Text(quad)}${v6Text} ELSE ${text ?? "''"} END`;
+      },
+      present: (cols) => {
+        const { quad, hi, text } = parts(cols);
+        return `(${[`${quad} IS NOT NULL`, hi && `${hi} IS NOT NULL`, text && `${text} <> ''`].filter(Boolean).join(" OR ")})`;
+      },
+    };
   };
 }
 

@@ -2,8 +2,11 @@
 
 export { sqlString, toPredicate, toSql } from "./compile.js";
 export {
+  ADDRESS_KINDS_SQL,
+  type AddressKinds,
   ALIASES,
   ALL_FIELDS,
+  ANY_ADDRESS,
   DEFAULT_FIELDS,
   FIELDS,
   type FieldDef,

@@ -13,15 +13,9 @@ const hosts = new Interner();
 export class Years {
   year: number | null;
   rollovers = 0;
-  /** The month of the last BSD stamp seen (0: none yet). */
-  month = 0;
-  /** `year`: of the first stamp; `before`: the state at the end of the lines before these. */
-  constructor(year: number | null, before?: { rollovers: number; month: number }) {
-    this.year = year === null || !before ? year : year + before.rollovers;
-    if (before) {
-      this.rollovers = before.rollovers;
-      this.month = before.month;
-    }
+  private month = 0;
+  constructor(year: number | null) {
+    this.year = year;
   }
   /** Feeds the month (1–12) of the next BSD stamp; returns that stamp's year. */
   observe(month: number): number | null {

@@ -23,20 +23,6 @@ export interface ParseOptions {
    * `new TextDecoder("utf-8")`. Any replacement must decode exactly as that one does.
    */
   decoder?: () => Decoder;
-  /**
-   * The stream starts after these lines of the log (see {@link scanLines}): line numbers
-   * and the year go on from there, so two parts of a file can be parsed side by side.
-   */
-  after?: LinesBefore;
-}
-
-/** What the parse of a stream carries past its end: its line count and year state. */
-export interface LinesBefore {
-  lines: number;
-  /** Dec→Jan rollovers of the yearless stamps. */
-  rollovers: number;
-  /** Month of the last yearless stamp (0: none). */
-  month: number;
 }
 
 export interface ParseBatch {
@@ -81,7 +67,7 @@ export async function* parseStream(
 ): AsyncGenerator<ParseBatch> {
   const parser = new LineParser(opts);
   let batch = newBatch();
-  let lineNo = opts.after?.lines ?? 0;
+  let lineNo = 0;
   for await (const { lines, error } of readLines(chunks, opts.decoder?.())) {
     for (const text of lines) {
       const r = parser.line(text, ++lineNo);
@@ -124,28 +110,14 @@ export async function countRollovers(
   chunks: AsyncIterable<Uint8Array>,
   decoder?: Decoder,
 ): Promise<number> {
-  return (await scanLines(chunks, decoder)).rollovers;
-}
-
-/**
- * The lines and the year state of a stream without parsing its records: what a parse of
- * the rest of the file needs in `after`. The stream must end at a line end outside any
- * journald export record.
- */
-export async function scanLines(
-  chunks: AsyncIterable<Uint8Array>,
-  decoder?: Decoder,
-): Promise<LinesBefore> {
   const years = new Years(null);
-  let lines = 0;
-  for await (const chunk of readLines(chunks, decoder)) {
-    lines += chunk.lines.length + (chunk.error === undefined ? 0 : 1);
-    for (const text of chunk.lines) {
+  for await (const { lines } of readLines(chunks, decoder)) {
+    for (const text of lines) {
       const month = leadingBsdMonth(text);
       if (month > 0) years.observe(month);
     }
   }
-  return { lines, rollovers: years.rollovers, month: years.month };
+  return years.rollovers;
 }
 
 function newBatch(): ParseBatch {
@@ -169,7 +141,7 @@ class LineParser {
 
   constructor(opts: ParseOptions) {
     this.file = opts.file;
-    this.years = new Years(opts.year ?? null, opts.after);
+    this.years = new Years(opts.year ?? null);
   }
 
   /** Inside a `journalctl -o export` record. */
