@@ -353,13 +353,17 @@ export function scatter3d<T>(
     requestAnimationFrame(draw);
   }
 
+  let marked = false; // the overlay holds marks
   function paintMarks(): void {
+    const marks = [...new Set([selected, hovered])].filter((i) => i >= 0);
+    // A canvas never drawn on has no pixels yet: a blank overlay costs nothing per redraw.
+    if (!marked && marks.length === 0) return;
+    marked = marks.length > 0;
     overlay.setTransform(dpr, 0, 0, dpr, 0, 0);
     overlay.clearRect(0, 0, width, height);
     overlay.strokeStyle = HIGHLIGHT;
     overlay.lineWidth = 2;
-    for (const i of new Set([selected, hovered])) {
-      if (i < 0) continue;
+    for (const i of marks) {
       overlay.beginPath();
       overlay.arc(p.sx[i], p.sy[i], plot.sizes[i] + 3, 0, 2 * Math.PI);
       overlay.stroke();

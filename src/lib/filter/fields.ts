@@ -83,38 +83,37 @@ function sqlV6Full(hi: string, lo: string): string {
 }
 
 /**
- * An address grouped by its integers (the IPv4 quad, the IPv6 halves; the text only when
- * neither is set): no text hashed, and no IPv6 text built, per row. The parser stores the
- * canonical quad in `src`/`dst` whenever it sets `*_v4`, so the quad printed back is the same.
+ * An address grouped by its integers: the IPv4 quad or the IPv6 high half in one key, the
+ * IPv6 low half in a second (NULL for IPv4, which tells the two apart), the text in a third
+ * only when neither is set. No text is hashed and no IPv6 text built per row. The parser
+ * stores the canonical quad in `src`/`dst` whenever it sets `*_v4`, so the quad printed back
+ * is the same.
  */
 function addrKeys(which: "src" | "dst"): FieldDef["keys"] {
   const v4 = isV4(which);
   const v6 = isV6(which);
   // A kind the data lacks would only add a key column that is NULL in every row.
   return (kinds) => {
-    const sql = [`CASE WHEN ${v4} THEN ${which}_v4 END`];
-    if (kinds.v6)
-      sql.push(
-        `CASE WHEN ${v6} THEN ${which}_v6_hi END`,
-        `CASE WHEN ${v6} THEN ${which}_v6_lo END`,
-      );
+    const sql = [
+      `CASE WHEN ${v4} THEN ${which}_v4 ${kinds.v6 ? `WHEN ${v6} THEN ${which}_v6_hi ` : ""}END`,
+    ];
+    if (kinds.v6) sql.push(`CASE WHEN ${v6} THEN ${which}_v6_lo END`);
     if (kinds.text) sql.push(`CASE WHEN ${v4} OR ${v6} THEN NULL ELSE coalesce(${which}, '') END`);
     const parts = (cols: string[]) => ({
-      quad: cols[0] as string,
-      hi: kinds.v6 ? cols[1] : null,
-      lo: kinds.v6 ? cols[2] : null,
-      text: kinds.text ? cols[kinds.v6 ? 3 : 1] : null,
+      int: cols[0] as string,
+      lo: kinds.v6 ? cols[1] : null,
+      text: kinds.text ? cols[kinds.v6 ? 2 : 1] : null,
     });
     return {
       sql,
       value: (cols) => {
-        const { quad, hi, lo, text } = parts(cols);
-        const v6Text = hi && lo ? ` WHEN ${hi} IS NOT NULL THEN ${sqlV6Full(hi, lo)}` : "";
-        return `CASE WHEN ${quad} IS NOT NULL THEN ${sqlV4Text(quad)}${v6Text} ELSE ${text ?? "''"} END`;
+        const { int, lo, text } = parts(cols);
+        const v6Text = lo ? `WHEN ${lo} IS NOT NULL THEN ${sqlV6Full(int, lo)} ` : "";
+        return `CASE ${v6Text}WHEN ${int} IS NOT NULL THEN ${sqlV4Text(int)} ELSE ${text ?? "''"} END`;
       },
       present: (cols) => {
-        const { quad, hi, text } = parts(cols);
-        return `(${[`${quad} IS NOT NULL`, hi && `${hi} IS NOT NULL`, text && `${text} <> ''`].filter(Boolean).join(" OR ")})`;
+        const { int, text } = parts(cols);
+        return text ? `(${int} IS NOT NULL OR ${text} <> '')` : `${int} IS NOT NULL`;
       },
     };
   };
