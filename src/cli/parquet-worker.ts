@@ -28,6 +28,7 @@ import {
   CTL_POSTED,
   CTL_STATE,
   type FreeMessage,
+  INLINE,
   LAYOUT,
   NO_NULL,
   type RowsMessage,
@@ -48,7 +49,6 @@ const DUCK_TYPES: Record<ColumnType, DuckDBType> = {
   BOOLEAN,
 };
 
-const VECTOR_SIZE = 2048;
 const data = workerData as WorkerData;
 const port: MessagePort = data.port;
 const ctl = new Int32Array(data.ctl);
@@ -65,55 +65,32 @@ function nextChunk(): ChunkMessage {
   }
 }
 
-/** A VARCHAR vector's values: duckdb_string_t, 16 bytes (u32 length, then ≤ 12 bytes inline). */
-const strings = new Uint8Array(16 * VECTOR_SIZE);
-const stringLengths = new Uint32Array(strings.buffer);
-const INLINE = 12;
-
 /**
- * Fills the chunk's vectors from one message: one copy per numeric column and per validity
- * mask. Strings of up to 12 bytes are built inline in `strings` and copied with their column;
- * longer ones take one call each (DuckDB copies them to the vector's heap).
+ * Fills the chunk's vectors from one message: one copy per column and per validity mask
+ * (string slots included, the short strings inline), then one call per long string (DuckDB
+ * copies it to the vector's heap and points its slot there).
  */
 function fill(chunk: duckdb.DataChunk, m: RowsMessage): void {
   const n = m.n;
   const nulls = new Uint8Array(m.num, LAYOUT.nullsOffset, COLUMNS.length);
   const text = new Uint8Array(m.text, 0, m.textBytes);
-  let start = 0; // strings are stored column after column
+  let at = 0; // long strings are stored column after column
   for (let c = 0; c < COLUMNS.length; c++) {
     const vector = duckdb.data_chunk_get_vector(chunk, c);
     const col = LAYOUT.columns[c];
     const state = nulls[c];
-    if (col.stringIndex >= 0) {
-      const ends = new Int32Array(m.num, col.offset, n);
-      if (state === ALL_NULL) {
-        start = ends[n - 1];
-      } else {
-        const first = start;
-        strings.fill(0, 0, 16 * n);
-        let long = 0;
+    if (state !== ALL_NULL) {
+      duckdb.copy_data_to_vector(vector, 0, m.num, col.offset, n * col.width);
+      if (col.stringIndex >= 0) {
+        const slots = new Uint32Array(m.num, col.offset, 4 * n);
         for (let i = 0; i < n; i++) {
-          const end = ends[i];
-          const length = end - start;
-          if (length > INLINE) long++;
-          else {
-            stringLengths[4 * i] = length; // a null is empty, masked by validity
-            for (let k = 0; k < length; k++) strings[16 * i + 4 + k] = text[start + k];
+          const length = slots[4 * i];
+          if (length > INLINE) {
+            duckdb.vector_assign_string_element_len(vector, i, text.subarray(at, at + length));
+            at += length;
           }
-          start = end;
-        }
-        duckdb.copy_data_to_vector(vector, 0, strings.buffer, 0, 16 * n);
-        for (let i = 0, at = first; long > 0; i++) {
-          const end = ends[i];
-          if (end - at > INLINE) {
-            duckdb.vector_assign_string_element_len(vector, i, text.subarray(at, end));
-            long--;
-          }
-          at = end;
         }
       }
-    } else if (state !== ALL_NULL) {
-      duckdb.copy_data_to_vector(vector, 0, m.num, col.offset, n * col.width);
     }
     duckdb.vector_ensure_validity_writable(vector);
     if (state === NO_NULL)

@@ -93,12 +93,12 @@ export interface RowsMessage {
   kind: "rows";
   n: number;
   /**
-   * Values and validity masks at the offsets of LAYOUT. A VARCHAR column's values are the
-   * Int32 end offsets of its strings in `text` (a null is empty there); strings are stored
-   * column after column, row after row.
+   * Values and validity masks at the offsets of LAYOUT. A VARCHAR column's values are
+   * DuckDB's 16-byte string slots (`duckdb_string_t`): the UTF-8 byte length, then the bytes
+   * themselves when they fit in 12 (zero-padded); a longer string's bytes are in `text`.
    */
   num: ArrayBuffer;
-  /** UTF-8 bytes of the strings, in the first `textBytes` bytes. */
+  /** The strings longer than INLINE bytes, column after column, row after row. */
   text: ArrayBuffer;
   textBytes: number;
 }
@@ -121,7 +121,7 @@ export interface WorkerData {
 interface ColumnLayout {
   name: keyof FwEvent;
   type: ColumnType;
-  /** Byte width of a value (TIMESTAMP: int64 micros; VARCHAR: an Int32 end offset). */
+  /** Byte width of a value (TIMESTAMP: int64 micros; VARCHAR: a duckdb_string_t). */
   width: number;
   /** Byte offsets of the values and the validity mask in `num`. */
   offset: number;
@@ -130,8 +130,11 @@ interface ColumnLayout {
   stringIndex: number;
 }
 
+/** The longest string DuckDB keeps in its 16-byte slot; longer ones live on its heap. */
+export const INLINE = 12;
+
 const WIDTH: Record<ColumnType, number> = {
-  VARCHAR: 4,
+  VARCHAR: 16,
   UTINYINT: 1,
   BOOLEAN: 1,
   USMALLINT: 2,
@@ -155,28 +158,46 @@ function layout() {
     const stringIndex = type === "VARCHAR" ? strings++ : -1;
     return { name, type, width, offset, validity, stringIndex };
   });
-  return { columns, validityBytes, strings, nullsOffset: at, bytes: at + columns.length };
+  // Whole words, for the Uint32Array view of string slots.
+  const bytes = Math.ceil((at + columns.length) / 8) * 8;
+  return { columns, validityBytes, strings, nullsOffset: at, bytes };
 }
 
 export const LAYOUT = layout();
 
 // ---- Packing events into a chunk (main thread) ----
 
-/** The UTF-8 bytes of one VARCHAR column of a chunk; grown by doubling, reused. */
+/** One VARCHAR column of a chunk: the UTF-8 bytes of its long strings; grown by doubling, reused. */
 class TextSink {
   buf = Buffer.allocUnsafe(1 << 16);
   end = 0;
 
-  put(v: string): void {
+  /**
+   * Puts `v` in its string slot (the `words`/`bytes` views of the chunk at byte `at`): inline
+   * when its UTF-8 fits, else its length there and its bytes here.
+   */
+  put(v: string, bytes: Uint8Array, words: Uint32Array, at: number): void {
+    const length = v.length;
+    // Short ASCII strings by hand, straight into the slot: a native call costs more.
+    if (length <= INLINE) {
+      let k = 0;
+      for (; k < length; k++) {
+        const ch = v.charCodeAt(k);
+        if (ch >= 0x80) break;
+        bytes[at + 4 + k] = ch;
+      }
+      if (k === length) {
+        words[at >> 2] = length;
+        return;
+      }
+    }
     let buf = this.buf;
     const end = this.end;
-    const length = v.length;
     if (end + 3 * length > buf.length) {
       const grown = Buffer.allocUnsafe(Math.max(2 * buf.length, end + 3 * length));
       buf.copy(grown, 0, 0, end);
       this.buf = buf = grown;
     }
-    // ASCII strings up to MAC= length by hand: a native call costs more than the copy.
     let k = 0;
     if (length <= 48) {
       for (; k < length; k++) {
@@ -185,20 +206,23 @@ class TextSink {
         buf[end + k] = ch;
       }
     }
-    this.end = end + (k === length ? k : buf.write(v, end));
+    const written = k === length ? k : buf.write(v, end);
+    words[at >> 2] = written;
+    if (written <= INLINE) bytes.set(buf.subarray(end, end + written), at + 4);
+    else this.end = end + written;
   }
 }
 
 /**
- * Packs `n` events into `num` (values, a bit per null in the validity masks, strings' end
- * offsets relative to their column's sink) and the strings into `sinks`; `nulls[c]` gets the
- * null count of column c.
+ * Packs `n` events into `num` (values, a bit per null in the validity masks, string slots)
+ * and the long strings into `sinks`; `nulls[c]` gets the null count of column c.
  */
 type RowPacker = (
   events: readonly FwEvent[],
   n: number,
   num: ArrayBuffer,
   bytes: Uint8Array,
+  words: Uint32Array,
   sinks: readonly TextSink[],
   nulls: Int32Array,
 ) => void;
@@ -221,9 +245,9 @@ function rowPacker(): RowPacker {
     const view = (ctor: string, length = "n") =>
       `const a${c} = new ${ctor}(num, ${col.offset}, ${length});`;
     if (col.type === "VARCHAR") {
-      setup.push(`${view("Int32Array")} const s${c} = sinks[${col.stringIndex}];`);
+      setup.push(`const s${c} = sinks[${col.stringIndex}];`);
       row.push(
-        `{ const v = e.${col.name}; if (v !== null) s${c}.put(v); else ${isNull} a${c}[i] = s${c}.end; }`,
+        `{ const v = e.${col.name}; if (v !== null) s${c}.put(v, bytes, words, ${col.offset} + 16 * i); else ${isNull} }`,
       );
     } else if (col.type === "TIMESTAMP") {
       // int64 microseconds as little-endian 32-bit halves (no BigInt per row); consecutive
@@ -248,7 +272,7 @@ function rowPacker(): RowPacker {
     }
   });
   const body = `"use strict"; ${state.join("\n")}
-    return function packRows(events, n, num, bytes, sinks, nulls) {
+    return function packRows(events, n, num, bytes, words, sinks, nulls) {
       ${setup.join("\n")}
       for (let i = 0; i < n; i++) {
         const e = events[i];
@@ -264,7 +288,6 @@ function rowPacker(): RowPacker {
 let packRows: RowPacker | null = null; // made on first use (not in the worker)
 const sinks = Array.from({ length: LAYOUT.strings }, () => new TextSink());
 const nullCounts = new Int32Array(LAYOUT.columns.length);
-const stringColumns = LAYOUT.columns.filter((col) => col.stringIndex >= 0);
 
 /** Chunk buffers to fill: those the worker handed back, or new ones. */
 class BufferPool {
@@ -308,7 +331,7 @@ function pack(events: readonly FwEvent[], pool: BufferPool): RowsMessage {
   const num = pool.num();
   const bytes = new Uint8Array(num);
   packRows ??= rowPacker();
-  packRows(events, n, num, bytes, sinks, nullCounts);
+  packRows(events, n, num, bytes, new Uint32Array(num), sinks, nullCounts);
   for (let c = 0; c < LAYOUT.columns.length; c++) {
     const nulls = nullCounts[c];
     bytes[LAYOUT.nullsOffset + c] = nulls === 0 ? NO_NULL : nulls === n ? ALL_NULL : SOME_NULL;
@@ -318,26 +341,17 @@ function pack(events: readonly FwEvent[], pool: BufferPool): RowsMessage {
       for (let k = valid; k < valid + LAYOUT.validityBytes; k++) bytes[k] = ~bytes[k];
     }
   }
-  return { kind: "rows", n, num, ...takeText(n, num, pool) };
+  return { kind: "rows", n, num, ...takeText(pool) };
 }
 
-/** The sinks' bytes, column after column, with the end offsets made absolute; empties the sinks. */
-function takeText(
-  n: number,
-  num: ArrayBuffer,
-  pool: BufferPool,
-): { text: ArrayBuffer; textBytes: number } {
+/** The sinks' bytes, column after column; empties the sinks. */
+function takeText(pool: BufferPool): { text: ArrayBuffer; textBytes: number } {
   let total = 0;
   for (const sink of sinks) total += sink.end;
   const text = new Uint8Array(pool.text(total));
   let base = 0;
-  for (let k = 0; k < sinks.length; k++) {
-    const sink = sinks[k];
+  for (const sink of sinks) {
     if (sink.end > 0) text.set(sink.buf.subarray(0, sink.end), base);
-    if (base > 0) {
-      const ends = new Int32Array(num, stringColumns[k].offset, n);
-      for (let i = 0; i < n; i++) ends[i] += base;
-    }
     base += sink.end;
     sink.end = 0;
   }
