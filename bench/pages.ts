@@ -66,12 +66,13 @@ async function measure(origin: string, path: string): Promise<Result> {
         { timeout: 120_000, polling: 50 },
       )
       .catch(() => {});
-    // Wait until no new figure has appeared for a second.
+    // Wait until no new figure has appeared for a second, once there is one (the explorer
+    // draws only after loading its data into DuckDB), for at most two minutes.
     let last = -1;
-    for (;;) {
+    for (const t0 = Date.now(); Date.now() - t0 < 120_000; ) {
       await page.waitForTimeout(1000);
       const now = await page.evaluate(() => window.__fwglowBench?.figures ?? 0);
-      if (now === last) break;
+      if (now === last && now > 0) break;
       last = now;
     }
     const s = await page.evaluate(() => window.__fwglowBench);

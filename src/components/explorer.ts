@@ -67,9 +67,10 @@ function download(data: BlobPart | Uint8Array, name: string, type: string) {
 
 /**
  * The bundled data as one `events` table with every schema column: the page projection
- * (events.arrow) joined to the raw lines (events-raw.arrow) on (file, line); columns the
- * projection leaves out are NULL (the bundled honeynet log is IPv4 only), ts_text is
- * re-read from the raw line.
+ * (events.arrow) beside the raw lines (events-raw.arrow); columns the projection leaves out
+ * are NULL (the bundled honeynet log is IPv4 only), ts_text is re-read from the raw line.
+ * Both files hold the events of one parse in the same order (src/data/_parsed.ts), so the
+ * rows pair up by position: no join on (file, line) and no sort (2.5 s of the page's load).
  */
 export async function prepareBundled(db: DuckDb): Promise<void> {
   const have = new Set(
@@ -87,7 +88,7 @@ export async function prepareBundled(db: DuckDb): Promise<void> {
     return `NULL::${type} AS "${name}"`;
   });
   await db.query(
-    `CREATE OR REPLACE TABLE events AS SELECT ${cols.join(", ")} FROM events_page p LEFT JOIN raw_lines r ON p.file = r.file AND p.line = r.line ORDER BY p.file, p.line`,
+    `CREATE OR REPLACE TABLE events AS SELECT ${cols.join(", ")} FROM events_page p POSITIONAL JOIN raw_lines r`,
   );
   await db.query("DROP TABLE IF EXISTS events_page");
   await db.query("DROP TABLE IF EXISTS raw_lines");
