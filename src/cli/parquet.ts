@@ -2,10 +2,11 @@
 // (src/lib/schema.ts), through DuckDB's C API (@duckdb/node-api), in one streaming pass.
 //
 // - The main thread (which parses) packs events into column chunks of 2,048 rows: numbers,
-//   validity masks and string end offsets into one transferable ArrayBuffer, the strings' UTF-8
-//   bytes into another (structured clones of JS strings cost more than the rest together).
-//   The worker hands both back once DuckDB has copied them, and they are filled again: fresh
-//   buffers cost a page fault per 4 KB, about a fifth of the main thread's time.
+//   validity masks and DuckDB's 16-byte string slots (short strings inline) into one
+//   transferable ArrayBuffer, the UTF-8 bytes of the longer strings into another (structured
+//   clones of JS strings cost more than the rest together). The worker hands both back once
+//   DuckDB has copied them, and they are filled again: a fresh buffer costs a page fault per
+//   4 KB written.
 // - A worker thread (parquet-worker.ts) runs a single
 //   `COPY (FROM fwglow_events()) TO tmp (FORMAT parquet, COMPRESSION zstd)`; the table function
 //   takes the chunks as they are posted and copies them into DuckDB's vectors. DuckDB encodes
