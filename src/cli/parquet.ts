@@ -433,9 +433,11 @@ export class EventParquetWriter {
     if (!st?.isDirectory()) throw new Error(`output directory does not exist: ${dir}`);
     const tmp = join(dir, `.${basename(out)}.fwglow-${process.pid}-${Date.now()}.tmp`);
     const where = options.whereSql ? ` WHERE (${options.whereSql})` : "";
+    // zstd level 1, not DuckDB's default 3: 13 % less encoding CPU (on the pipeline's slower
+    // side) and no larger files here (generated 1M lines: 102.9 MB against 105.1 MB).
     const sql =
       `COPY (FROM fwglow_events()${where}) TO ${sqlString(tmp)} (FORMAT parquet, ` +
-      `COMPRESSION zstd, ROW_GROUP_SIZE ${options.rowGroupSize ?? 32_768})`;
+      `COMPRESSION zstd, COMPRESSION_LEVEL 1, ROW_GROUP_SIZE ${options.rowGroupSize ?? 32_768})`;
     const { port1, port2 } = new MessageChannel();
     const recycle = new MessageChannel();
     const ctl = new SharedArrayBuffer(3 * Int32Array.BYTES_PER_ELEMENT);
