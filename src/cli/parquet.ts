@@ -172,6 +172,20 @@ export const LAYOUT = layout();
 
 // ---- Packing events into a chunk (main thread) ----
 
+/**
+ * Copies `v` to `to[at…]` while it is ASCII (up to MAC= length, this beats a native UTF-8
+ * call); returns how many characters were copied.
+ */
+function copyAscii(v: string, to: Uint8Array, at: number): number {
+  let k = 0;
+  for (; k < v.length; k++) {
+    const ch = v.charCodeAt(k);
+    if (ch >= 0x80) break;
+    to[at + k] = ch;
+  }
+  return k;
+}
+
 /** One VARCHAR column of a chunk: the UTF-8 bytes of its long strings; grown by doubling, reused. */
 class TextSink {
   buf = Buffer.allocUnsafe(1 << 16);
@@ -183,18 +197,9 @@ class TextSink {
    */
   put(v: string, bytes: Uint8Array, words: Uint32Array, at: number): void {
     const length = v.length;
-    // Short ASCII strings by hand, straight into the slot: a native call costs more.
-    if (length <= INLINE) {
-      let k = 0;
-      for (; k < length; k++) {
-        const ch = v.charCodeAt(k);
-        if (ch >= 0x80) break;
-        bytes[at + 4 + k] = ch;
-      }
-      if (k === length) {
-        words[at >> 2] = length;
-        return;
-      }
+    if (length <= INLINE && copyAscii(v, bytes, at + 4) === length) {
+      words[at >> 2] = length;
+      return;
     }
     let buf = this.buf;
     const end = this.end;
@@ -203,15 +208,7 @@ class TextSink {
       buf.copy(grown, 0, 0, end);
       this.buf = buf = grown;
     }
-    let k = 0;
-    if (length <= 48) {
-      for (; k < length; k++) {
-        const ch = v.charCodeAt(k);
-        if (ch >= 0x80) break;
-        buf[end + k] = ch;
-      }
-    }
-    const written = k === length ? k : buf.write(v, end);
+    const written = length <= 48 && copyAscii(v, buf, end) === length ? length : buf.write(v, end);
     words[at >> 2] = written;
     if (written <= INLINE) bytes.set(buf.subarray(end, end + written), at + 4);
     else this.end = end + written;
@@ -318,15 +315,15 @@ class BufferPool {
     return num;
   }
 
-  close(): void {
-    this.recycle.close();
-  }
-
   /** A buffer of at least `bytes` bytes for the strings. */
   text(bytes: number): ArrayBuffer {
     this.drain();
     const text = this.texts.pop();
     return text && text.byteLength >= bytes ? text : new ArrayBuffer(Math.ceil(1.25 * bytes));
+  }
+
+  close(): void {
+    this.recycle.close();
   }
 }
 

@@ -42,11 +42,14 @@ export interface LocalLogResult {
 
 const fmt = (n: number) => String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ",");
 
-/** Runs the parse in a module worker, or on the main thread if none starts. */
+/**
+ * Runs the parse in a module worker, or on the main thread if none starts. The worker ends
+ * with its "done" or "error" message.
+ */
 function startParse(
   req: LocalLogToWorker,
   onMessage: (m: LocalLogFromWorker) => void,
-): { where: string; stop(): void } {
+): { where: string } {
   try {
     const worker = new Worker(import.meta.resolve("./local-log.worker.js"), { type: "module" });
     let heard = false;
@@ -60,7 +63,7 @@ function startParse(
         onMessage({ type: "error", message: String(e) }),
       );
     };
-    const status = { where: "worker", stop: () => worker.terminate() };
+    const status = { where: "worker" };
     worker.onmessage = ({ data }) => {
       heard = true;
       onMessage(data);
@@ -68,8 +71,9 @@ function startParse(
     };
     worker.onerror = (e) => {
       e.preventDefault();
-      if (heard) onMessage({ type: "error", message: e.message || "worker error" });
-      else fallback();
+      if (!heard) return fallback();
+      worker.terminate();
+      onMessage({ type: "error", message: e.message || "worker error" });
     };
     worker.postMessage(req);
     return status;
@@ -77,7 +81,7 @@ function startParse(
     parseLocalLog(req, (m) => onMessage(m), true).catch((e) =>
       onMessage({ type: "error", message: String(e) }),
     );
-    return { where: "main thread", stop() {} };
+    return { where: "main thread" };
   }
 }
 
@@ -104,27 +108,27 @@ export async function loadLocalLog(
   let inserts: Promise<unknown> = Promise.resolve();
   let created = false;
   let counts = noCounts();
-  let run: { where: string; stop(): void } | null = null;
+  let finish!: (done: { malformed: Malformed[]; ms: number }) => void;
+  let fail!: (error: Error) => void;
+  const parsed = new Promise<{ malformed: Malformed[]; ms: number }>((resolve, reject) => {
+    finish = resolve;
+    fail = reject;
+  });
+  const run = startParse({ file, name: file.name, year: opts.year }, (m) => {
+    if (m.type === "error") return fail(new Error(m.message));
+    counts = m.counts;
+    opts.onProgress?.(counts, file.size);
+    if (m.type === "batch") {
+      const create = !created;
+      created = true;
+      inserts = inserts.then(() =>
+        conn.insertArrowFromIPCStream(m.ipc, { name: temp, schema: "main", create }),
+      );
+    } else if (m.type === "done") finish(m);
+  });
   let result: { malformed: Malformed[]; ms: number };
   try {
-    result = await new Promise((resolve, reject) => {
-      run = startParse({ file, name: file.name, year: opts.year }, (m) => {
-        if (m.type === "error") {
-          run?.stop();
-          reject(new Error(m.message));
-          return;
-        }
-        counts = m.counts;
-        opts.onProgress?.(counts, file.size);
-        if (m.type === "batch") {
-          const create = !created;
-          created = true;
-          inserts = inserts.then(() =>
-            conn.insertArrowFromIPCStream(m.ipc, { name: temp, schema: "main", create }),
-          );
-        } else if (m.type === "done") resolve(m);
-      });
-    });
+    result = await parsed;
     await inserts;
   } catch (error) {
     await db.query(`DROP TABLE IF EXISTS ${temp}`).catch(() => {});
@@ -145,7 +149,7 @@ export async function loadLocalLog(
     malformed: result.malformed,
     ms: performance.now() - t0,
     parseMs: result.ms,
-    where: (run as { where: string } | null)?.where ?? "worker",
+    where: run.where,
   };
 }
 
