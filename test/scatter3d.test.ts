@@ -10,6 +10,7 @@ import {
 } from "../src/lib/plot3d/address.js";
 import { addressTicks, axisKind, buildAxes } from "../src/lib/plot3d/axes.js";
 import { pointIndex } from "../src/lib/plot3d/pick.js";
+import { packRgba, rasterPlus } from "../src/lib/plot3d/raster.js";
 import {
   axesScene,
   frame,
@@ -285,5 +286,51 @@ describe("scatter3dToSvg", () => {
     assert.equal(svg.match(/<circle /g)?.length, FIG14_13.length);
     assert.ok(svg.includes("&#60;fig 14-13&#62; &#38; co"));
     assert.ok(!svg.includes("<fig"));
+  });
+});
+
+describe("rasterPlus", () => {
+  const image = (width: number, height: number) => ({
+    data: new Uint8ClampedArray(width * height * 4),
+    width,
+    height,
+  });
+  /** The buffer as rows of "+" (mark) and "." (clear). */
+  const picture = (img: ReturnType<typeof image>) =>
+    Array.from({ length: img.height }, (_, y) =>
+      Array.from({ length: img.width }, (_, x) =>
+        img.data[(y * img.width + x) * 4 + 3] ? "+" : ".",
+      ).join(""),
+    );
+  const purple = packRgba(0x94, 0x00, 0xd3);
+
+  it("draws each point as a + of its size, in the colour's RGBA bytes", () => {
+    const img = image(7, 5);
+    img.data.fill(9); // the previous frame: cleared
+    rasterPlus(img, { sx: [3], sy: [2], sizes: [2], length: 1 }, purple, 1);
+    assert.deepEqual(picture(img), ["...+...", "...+...", ".+++++.", "...+...", "...+..."]);
+    assert.deepEqual(
+      [...img.data.subarray((2 * 7 + 3) * 4, (2 * 7 + 3) * 4 + 4)],
+      [0x94, 0, 0xd3, 255],
+    );
+  });
+
+  it("skips missing points, clips at the edges without wrapping, scales to device pixels", () => {
+    const img = image(6, 4);
+    const marks = { sx: [0, Number.NaN, 5], sy: [0, 1, 3], sizes: [1, 1, 1], length: 3 };
+    rasterPlus(img, marks, purple, 1);
+    assert.deepEqual(picture(img), ["++....", "+.....", ".....+", "....++"]);
+    const big = image(8, 8);
+    rasterPlus(big, { sx: [2], sy: [2], sizes: [1], length: 1 }, purple, 2);
+    assert.deepEqual(picture(big), [
+      "........",
+      "........",
+      "...++...",
+      "..+++++.",
+      "..+++++.",
+      "...++...",
+      "...++...",
+      "........",
+    ]);
   });
 });

@@ -4,12 +4,13 @@
 //
 //   scatter3d(rows, {x: "src", y: "dst", z: "dp", view: [71, 63], width})
 //
-// Points go on a canvas (10,000 points redraw in a few milliseconds); the axes, ticks and
-// labels are drawn on the same canvas from a pure scene (src/lib/plot3d/scene.ts), which
-// scatter3dToSvg writes out as SVG.
+// Points are written as pixels into a canvas of their own (src/lib/plot3d/raster.ts:
+// 10,000 points redraw in a few milliseconds); the axes, ticks and labels go on the canvas
+// below from a pure scene (src/lib/plot3d/scene.ts), which scatter3dToSvg writes out as SVG.
 
 import { type Axes, buildAxes, type Mapping } from "../lib/plot3d/axes.js";
 import { type PointIndex, pointIndex } from "../lib/plot3d/pick.js";
+import { packRgba, rasterPlus } from "../lib/plot3d/raster.js";
 import {
   axesScene,
   type Frame,
@@ -151,14 +152,8 @@ function defaultTooltip<T>(
   return lines.join("\n");
 }
 
-function paintScene(
-  ctx: CanvasRenderingContext2D,
-  scene: Scene,
-  p: Projected,
-  plot: Plot<unknown>,
-  ink: string,
-  color: string,
-): void {
+/** The axes, ticks and labels (the points go on their own layer, see rasterPlus). */
+function paintAxes(ctx: CanvasRenderingContext2D, scene: Scene, ink: string): void {
   ctx.lineWidth = 1;
   ctx.strokeStyle = ink;
   ctx.beginPath();
@@ -169,8 +164,10 @@ function paintScene(
   ctx.stroke();
 
   ctx.fillStyle = ink;
+  let font = "";
   for (const t of scene.texts) {
-    ctx.font = FONT[t.role];
+    // Setting a font makes the canvas parse it again, even the same one.
+    if (FONT[t.role] !== font) ctx.font = font = FONT[t.role];
     ctx.textAlign = t.anchor === "middle" ? "center" : t.anchor;
     ctx.textBaseline = t.baseline === "bottom" ? "alphabetic" : t.baseline;
     if (t.rotate) {
@@ -183,19 +180,23 @@ function paintScene(
       ctx.fillText(t.text, t.x, t.y);
     }
   }
+}
 
-  // gnuplot's point type 1, "+", as two 1-pixel rectangles: Chromium rasterizes 10k points
-  // filled this way in about half the time of one stroked path of 20k segments.
-  ctx.fillStyle = color;
-  const { sx, sy } = p;
-  for (let i = 0; i < plot.points.length; i++) {
-    const x = sx[i];
-    const y = sy[i];
-    if (Number.isNaN(x + y)) continue; // a missing value: no point
-    const r = plot.sizes[i];
-    ctx.fillRect(x - r, y - 0.5, 2 * r, 1);
-    ctx.fillRect(x - 0.5, y - r, 1, 2 * r);
+/** A CSS colour as the packed RGBA word rasterPlus writes (resolved by a 1-pixel canvas). */
+const packed = new Map<string, number>();
+function packedColor(color: string): number {
+  let word = packed.get(color);
+  if (word === undefined) {
+    const ctx = document
+      .createElement("canvas")
+      .getContext("2d", { willReadFrequently: true }) as CanvasRenderingContext2D;
+    ctx.fillStyle = color;
+    ctx.fillRect(0, 0, 1, 1);
+    const [r = 0, g = 0, b = 0, a = 0] = ctx.getImageData(0, 0, 1, 1).data;
+    word = packRgba(r, g, b, a);
+    packed.set(color, word);
   }
+  return word;
 }
 
 function escapeXml(text: string): string {
@@ -270,13 +271,13 @@ function button(text: string, title: string, onClick: () => void): HTMLButtonEle
 /**
  * The text colour axes are drawn in, read once per colour scheme: getComputedStyle forces a
  * style recalculation of the whole page, tens of milliseconds when the explorer has just
- * replaced its figures.
+ * replaced its figures. Unknown (undefined) until a figure is in the page.
  */
 const inks = new Map<boolean, string>();
-function inkColor(figure: Element): string {
+function inkColor(figure: Element): string | undefined {
   const dark = matchMedia("(prefers-color-scheme: dark)").matches;
   let ink = inks.get(dark);
-  if (ink === undefined) {
+  if (ink === undefined && figure.isConnected) {
     ink = getComputedStyle(figure).color || "#000";
     inks.set(dark, ink);
   }
@@ -295,6 +296,7 @@ export function scatter3d<T>(
   const { width, height } = defaultSize(options);
   const labels = labelsOf(options);
   const color = options.color ?? DEFAULT_COLOR;
+  const rgba = packedColor(color);
   const initialView = toView(options.view);
   const rows = Array.from(data);
   let mapping: Mapping = options.mapping ?? "rank";
@@ -322,8 +324,10 @@ export function scatter3d<T>(
     stage.append(c);
     return c.getContext("2d") as CanvasRenderingContext2D;
   };
-  const main = layer();
+  const main = layer(); // axes, ticks and labels
+  const dots = layer(); // the points, as pixels
   const overlay = layer(); // hover and selection marks: redrawn without the 10k points
+  const pixels = dots.createImageData(dots.canvas.width, dots.canvas.height);
   const tip = document.createElement("div");
   tip.style.cssText =
     "position: absolute; pointer-events: none; display: none; white-space: pre; padding: 4px 6px; background: var(--theme-background, #fff); border: 1px solid currentColor; border-radius: 3px; font: 12px var(--monospace, monospace); z-index: 1;";
@@ -342,7 +346,9 @@ export function scatter3d<T>(
     index = undefined;
     main.setTransform(dpr, 0, 0, dpr, 0, 0);
     main.clearRect(0, 0, width, height);
-    paintScene(main, scene, p, plot as Plot<unknown>, inkColor(figure), color);
+    paintAxes(main, scene, inkColor(figure) ?? "#000");
+    rasterPlus(pixels, { ...p, sizes: plot.sizes, length: plot.points.length }, rgba, dpr);
+    dots.putImageData(pixels, 0, 0);
     paintMarks();
     readout.textContent = plot.points.is3d ? formatView(view) : "";
   }
@@ -493,7 +499,9 @@ export function scatter3d<T>(
       ctx.scale(dpr, dpr);
       ctx.fillStyle = "#fff"; // black on white whatever the page theme, like gnuplot's png
       ctx.fillRect(0, 0, width, height);
-      paintScene(ctx, scene, p, plot as Plot<unknown>, "#000", color);
+      paintAxes(ctx, scene, "#000");
+      ctx.setTransform(1, 0, 0, 1, 0, 0);
+      ctx.drawImage(dots.canvas, 0, 0);
       canvas.toBlob((blob) => blob && download(blob, "scatter3d.png"));
     }),
     button("SVG", "Download the current view as SVG", () => {
@@ -511,6 +519,7 @@ export function scatter3d<T>(
     }),
   });
   draw();
-  requestDraw(); // again once in the page, where the theme's text colour is known
+  // Again once in the page, where the theme's text colour is known.
+  if (inkColor(figure) === undefined) requestDraw();
   return figure as HTMLElement & { value: Scatter3dValue<T> };
 }

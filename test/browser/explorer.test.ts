@@ -8,7 +8,7 @@
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { gzipSync } from "node:zlib";
 import { DuckDBInstance } from "@duckdb/node-api";
@@ -47,6 +47,31 @@ async function saveExport(page: Page, id: string, name: string) {
   const path = join(dir, name);
   await download.saveAs(path);
   return { path, ms: performance.now() - t0 };
+}
+
+/** Pixels of the point marks' colour (#9400d3) in the page's canvases or in a PNG file. */
+async function markPixels(page: Page, from: { selector?: string; png?: string }): Promise<number> {
+  return page.evaluate(async ({ selector, png }) => {
+    const canvases = selector ? [...document.querySelectorAll<HTMLCanvasElement>(selector)] : [];
+    if (png) {
+      const img = new Image();
+      img.src = `data:image/png;base64,${png}`;
+      await img.decode();
+      const c = document.createElement("canvas");
+      c.width = img.naturalWidth;
+      c.height = img.naturalHeight;
+      (c.getContext("2d") as CanvasRenderingContext2D).drawImage(img, 0, 0);
+      canvases.push(c);
+    }
+    let n = 0;
+    for (const c of canvases) {
+      const ctx = c.getContext("2d") as CanvasRenderingContext2D;
+      const d = ctx.getImageData(0, 0, c.width, c.height).data;
+      for (let i = 0; i < d.length; i += 4)
+        if (d[i] === 0x94 && d[i + 1] === 0 && d[i + 2] === 0xd3 && d[i + 3] === 255) n++;
+    }
+    return n;
+  }, from);
 }
 
 /** Comparable cell values: bigints as text (Arrow and DuckDB both return them for UBIGINT). */
@@ -117,6 +142,8 @@ describe("explorer in Chromium", { timeout: 10 * 60_000 }, () => {
     await page.goto(`${site.origin}/explorer`, { waitUntil: "domcontentloaded", timeout: 120_000 });
     await ready(page);
     await outboundFinding(page);
+    // The idle warm-up (one off-screen pass over every row) finishes without an error.
+    await page.waitForFunction(() => (window as unknown as Win).__explorer.dataset.warm === "done");
     for (const id of [
       "#explorer-series svg",
       "#explorer-points canvas",
@@ -124,6 +151,25 @@ describe("explorer in Chromium", { timeout: 10 * 60_000 }, () => {
       "#explorer-table tbody tr",
     ])
       assert.ok(await page.locator(id).count(), `${id} drawn`);
+    // The points are really painted, on the page and in the figure's PNG: at least one pixel
+    // of the marks' colour per point.
+    const pointCount = Number(
+      (await page.textContent("#explorer-points .muted"))
+        ?.match(/^([\d,]+) distinct points/)?.[1]
+        ?.replaceAll(",", ""),
+    );
+    assert.ok(pointCount > 0, "points drawn");
+    const onPage = await markPixels(page, { selector: "#explorer-points canvas" });
+    assert.ok(onPage >= pointCount, `${onPage} marked pixels for ${pointCount} points`);
+    const [png] = await Promise.all([
+      page.waitForEvent("download"),
+      page.locator("#explorer-points figure.scatter3d button", { hasText: "PNG" }).click(),
+    ]);
+    const pngPath = join(distDir, "..", "test-output", "explorer-points.png");
+    await mkdir(dirname(pngPath), { recursive: true });
+    await png.saveAs(pngPath);
+    const inPng = await markPixels(page, { png: (await readFile(pngPath)).toString("base64") });
+    assert.equal(inPng, onPage, "the PNG holds the points as drawn");
 
     // Open the finding: its view is applied.
     await page.locator('#findings-list li[data-kind="outbound"] a').first().click();
