@@ -2,8 +2,10 @@
 // input change to every figure replaced (table, time series, point graph, link graph), and
 // how much of it is DuckDB-wasm SQL. Needs `npm run build`.
 //
-//   node --import tsx bench/explorer.ts [ROUNDS] [--local LOG]
+//   node --import tsx bench/explorer.ts [ROUNDS] [--pause MS] [--local LOG]
 //
+// The first change comes the moment the page's idle work (findings, warm-up) is done, or
+// MS later with --pause (a reader's pause: the browser collects the warm-up's garbage).
 // With --local, then opens LOG (e.g. `node --import tsx bench/generate.ts 1000000 /tmp/1m.log`)
 // through the page's file picker and reports the parse + load time and the JS heap.
 import { launch, serveDist, settled } from "../test/browser/harness.js";
@@ -21,6 +23,8 @@ const FILTERS: [string, string, string][] = [
 const args = process.argv.slice(2);
 const localAt = args.indexOf("--local");
 const local = localAt >= 0 ? args.splice(localAt, 2)[1] : undefined;
+const pauseAt = args.indexOf("--pause");
+const pause = pauseAt >= 0 ? Number(args.splice(pauseAt, 2)[1]) : 0;
 const rounds = Number(args[0] ?? 3);
 const site = await serveDist();
 const browser = await launch();
@@ -48,6 +52,7 @@ try {
     { timeout: 120_000 },
   );
   console.log(`warmed up: ${Date.now() - t0} ms`);
+  await page.waitForTimeout(pause);
   const all: number[] = [];
   const painted: number[] = [];
   const perFilter = new Map<string, number[]>();

@@ -734,7 +734,8 @@ export function explorer(
     };
     toInputs();
     changed();
-    root.scrollIntoView?.({ behavior: "smooth", block: "start" });
+    // Not smooth: an animated scroll repaints the page while the update's queries run.
+    root.scrollIntoView?.({ block: "start" });
     return root.updated;
   };
 
