@@ -748,8 +748,10 @@ export function explorer(
     form.scrollIntoView?.({ behavior: "smooth" });
   }
 
-  let panel: ReturnType<typeof findingsPanel> | null = null;
+  let dataSet = 0; // which data set is loaded: work for an older one stops
   async function dataChanged() {
+    const me = ++dataSet;
+    const isCurrent = () => me === dataSet;
     root.dataset.findings = "running";
     root.dataset.warm = "pending";
     const [span] = await q("SELECT epoch_ms(max(ts)) - epoch_ms(min(ts)) AS span FROM events");
@@ -762,16 +764,31 @@ export function explorer(
     root.dataset.sorted = String(sorted);
     const [k] = await q(ADDRESS_KINDS_SQL);
     kinds = { v6: k?.v6 !== false, text: k?.text !== false };
-    const current = findingsPanel((sql) => db.query(sql) as Promise<Iterable<unknown>>, {
-      onOpen: openFinding,
-    });
-    panel = current;
-    findingsBox.replaceChildren(current);
-    const isCurrent = () => panel === current; // the data has not changed meanwhile
-    current.ready.then(() => {
+    toInputs();
+    root.updated = update();
+    // First the view, then the warm-up, then the findings: when a finding can be clicked,
+    // the explorer is warm (and its first view did not queue behind the detections).
+    const warmed = root.updated
+      .then(() => new Promise((ok) => (globalThis.requestIdleCallback ?? setTimeout)(ok)))
+      .then(() => warmUp(isCurrent))
+      .then(
+        () => {
+          if (isCurrent()) root.dataset.warm = "done";
+        },
+        () => {}, // only a speed-up: the reader's own update reports any error
+      );
+    const panel = findingsPanel(
+      async (sql) => {
+        await warmed;
+        return db.query(sql) as Promise<Iterable<unknown>>;
+      },
+      { onOpen: openFinding },
+    );
+    findingsBox.replaceChildren(panel);
+    panel.ready.then(() => {
       if (!isCurrent()) return;
       root.dataset.findings = "done";
-      const nets = (current.querySelector("#findings-networks") as HTMLInputElement | null)?.value
+      const nets = (panel.querySelector("#findings-networks") as HTMLInputElement | null)?.value
         .split(",")[0]
         ?.trim();
       if (nets && nets !== internalNet) {
@@ -779,18 +796,7 @@ export function explorer(
         internalNet = nets;
         if (wasDefault) config.value = DEFAULT_CONFIG(internalNet);
       }
-      const idle = globalThis.requestIdleCallback ?? ((f: () => void) => setTimeout(f, 200));
-      idle(() =>
-        warmUp(isCurrent).then(
-          () => {
-            if (isCurrent()) root.dataset.warm = "done";
-          },
-          () => {}, // only a speed-up: the reader's own update reports any error
-        ),
-      );
     });
-    toInputs();
-    root.updated = update();
     return root.updated;
   }
 

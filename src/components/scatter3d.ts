@@ -4,9 +4,9 @@
 //
 //   scatter3d(rows, {x: "src", y: "dst", z: "dp", view: [71, 63], width})
 //
-// Points are written as pixels into a canvas of their own (src/lib/plot3d/raster.ts:
-// 10,000 points redraw in a few milliseconds); the axes, ticks and labels go on the canvas
-// below from a pure scene (src/lib/plot3d/scene.ts), which scatter3dToSvg writes out as SVG.
+// Points are written as pixels (src/lib/plot3d/raster.ts: 10,000 points redraw in a few
+// milliseconds) and copied onto the canvas over the axes, ticks and labels, which come from
+// a pure scene (src/lib/plot3d/scene.ts) that scatter3dToSvg writes out as SVG.
 
 import { type Axes, buildAxes, type Mapping } from "../lib/plot3d/axes.js";
 import { type PointIndex, pointIndex } from "../lib/plot3d/pick.js";
@@ -316,17 +316,19 @@ export function scatter3d<T>(
   const stage = document.createElement("div");
   stage.style.cssText = `position: relative; width: ${width}px; height: ${height}px; touch-action: none; cursor: ${plot.points.is3d ? "grab" : "crosshair"};`;
   const dpr = globalThis.devicePixelRatio || 1;
-  const layer = () => {
+  const layer = (inPage = true) => {
     const c = document.createElement("canvas");
     c.width = Math.round(width * dpr);
     c.height = Math.round(height * dpr);
     c.style.cssText = `position: absolute; left: 0; top: 0; width: ${width}px; height: ${height}px;`;
-    stage.append(c);
+    if (inPage) stage.append(c);
     return c.getContext("2d") as CanvasRenderingContext2D;
   };
-  const main = layer(); // axes, ticks and labels
-  const dots = layer(); // the points, as pixels
+  const main = layer(); // axes, ticks, labels and the points
   const overlay = layer(); // hover and selection marks: redrawn without the 10k points
+  // The points as pixels, copied onto `main` over the axes. Kept out of the page: each
+  // canvas in it costs the browser a copy of its bitmap per frame that changes it.
+  const dots = layer(false);
   const pixels = dots.createImageData(dots.canvas.width, dots.canvas.height);
   const tip = document.createElement("div");
   tip.style.cssText =
@@ -349,6 +351,8 @@ export function scatter3d<T>(
     paintAxes(main, scene, inkColor(figure) ?? "#000");
     rasterPlus(pixels, { ...p, sizes: plot.sizes, length: plot.points.length }, rgba, dpr);
     dots.putImageData(pixels, 0, 0);
+    main.setTransform(1, 0, 0, 1, 0, 0);
+    main.drawImage(dots.canvas, 0, 0);
     paintMarks();
     readout.textContent = plot.points.is3d ? formatView(view) : "";
   }
