@@ -15,13 +15,15 @@ export function rows(data: Iterable<unknown>): Row[] {
 
 /** What rows() reads of an Arrow table (duck-typed: the pages' Arrow is DuckDB-wasm's). */
 interface ArrowData {
-  type: { typeId: number };
+  type: { typeId: number; precision?: number };
   length: number;
   offset: number;
   nullCount: number;
-  values: Uint8Array;
+  /** Bit `offset + i` set: value i is present. (A slice keeps the whole bitmap but cuts
+   * `values` and `valueOffsets` to start at its first value.) */
+  nullBitmap?: Uint8Array;
+  values: Uint8Array | ArrayLike<unknown>;
   valueOffsets: Int32Array;
-  getValid(index: number): boolean;
 }
 interface ArrowVector {
   length: number;
@@ -34,12 +36,24 @@ interface ArrowTable {
   getChild(name: string): ArrowVector | null;
 }
 
-const UTF8 = 5; // Arrow's Type.Utf8
+const INT = 2; // Arrow's Type.Int: values as the typed array Vector.get reads (bigint for 64 bits)
+const FLOAT = 3; // Type.Float; precision 0 is half floats, which Vector.get converts
+const UTF8 = 5; // Type.Utf8
 const utf8 = new TextDecoder();
+
+/** Whether value i of a chunk is present: the validity bitmap read directly (Arrow's own
+ * getValid re-checks the chunk's type on every call). */
+function validity(data: ArrowData): (i: number) => boolean {
+  const bits = data.nullBitmap;
+  if (data.nullCount === 0 || !bits || bits.byteLength === 0) return () => true;
+  const { offset } = data;
+  return (i) => ((bits[(offset + i) >> 3] as number) & (1 << ((offset + i) & 7))) !== 0;
+}
 
 /**
  * Column by column: a Utf8 chunk is decoded by one call and cut at its offsets when it is
- * ASCII (one decode per value costs far more), everything else through Vector.get.
+ * ASCII (one decode per value costs far more), integers and floats come straight from their
+ * typed arrays, everything else through Vector.get.
  */
 function tableRows(table: ArrowTable): Row[] {
   const out: Row[] = Array.from({ length: table.numRows }, () => ({}));
@@ -48,30 +62,23 @@ function tableRows(table: ArrowTable): Row[] {
     if (!vector) continue;
     let row = 0;
     for (const data of vector.data) {
+      const { typeId } = data.type;
+      const valid = validity(data);
+      const offsets = data.valueOffsets;
       const text =
-        data.type.typeId === UTF8
-          ? utf8.decode(
-              data.values.subarray(
-                data.valueOffsets[data.offset],
-                data.valueOffsets[data.offset + data.length],
-              ),
-            )
+        typeId === UTF8
+          ? utf8.decode((data.values as Uint8Array).subarray(offsets[0], offsets[data.length]))
           : null;
-      const base = text === null ? 0 : (data.valueOffsets[data.offset] as number);
-      const ascii =
-        text !== null &&
-        text.length === (data.valueOffsets[data.offset + data.length] as number) - base;
+      const base = text === null ? 0 : (offsets[0] as number);
+      const ascii = text !== null && text.length === (offsets[data.length] as number) - base;
+      const typed = typeId === INT || (typeId === FLOAT && data.type.precision !== 0);
       for (let i = 0; i < data.length; i++, row++) {
         const r = out[row] as Row;
-        if (!ascii) r[name] = vector.get(row);
-        else if (data.nullCount > 0 && !data.getValid(i)) r[name] = null;
-        else {
-          const at = data.offset + i;
-          r[name] = text.slice(
-            (data.valueOffsets[at] as number) - base,
-            (data.valueOffsets[at + 1] as number) - base,
-          );
-        }
+        if (!ascii && !typed) r[name] = vector.get(row);
+        else if (!valid(i)) r[name] = null;
+        else if (typed) r[name] = (data.values as ArrayLike<unknown>)[i];
+        else
+          r[name] = text?.slice((offsets[i] as number) - base, (offsets[i + 1] as number) - base);
       }
     }
   }
