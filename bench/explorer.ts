@@ -89,14 +89,15 @@ try {
       );
     }
   }
-  const med = (v: number[]) => [...v].sort((a, b) => a - b)[v.length >> 1] ?? 0;
+  const quantile = (v: number[], q: number) =>
+    [...v].sort((a, b) => a - b)[Math.min(v.length - 1, Math.floor(q * v.length))] ?? 0;
+  const med = (v: number[]) => quantile(v, 0.5);
   for (const [name, v] of perFilter)
     console.log(
       `  ${name}: median ${Math.round(med(v))} ms, max ${Math.round(Math.max(...v))} ms (${v.length} updates)`,
     );
-  all.sort((a, b) => a - b);
   console.log(
-    `median ${Math.round(all[all.length >> 1] ?? 0)} ms, max ${Math.round(all[all.length - 1] ?? 0)} ms over ${all.length} updates (until painted: median ${Math.round(med(painted))} ms, max ${Math.round(Math.max(...painted))} ms)`,
+    `median ${Math.round(med(all))} ms, p90 ${Math.round(quantile(all, 0.9))} ms, max ${Math.round(Math.max(...all))} ms over ${all.length} updates (until painted: median ${Math.round(med(painted))} ms, p90 ${Math.round(quantile(painted, 0.9))} ms, max ${Math.round(Math.max(...painted))} ms)`,
   );
   if (local) {
     const t1 = Date.now();

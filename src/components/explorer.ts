@@ -552,17 +552,17 @@ export function explorer(
       // its worker would take half the CPU from DuckDB's (the old graph stays, as laid out).
       invalidateLg();
       // Both queries go to DuckDB's worker at once (it runs them one after the other): no
-      // idle round trip in between, and the page of rows is converted while the aggregate
-      // runs. A newer update makes this one stop before drawing.
+      // idle round trip in between, and the aggregate's rows (thousands) are converted
+      // while the page of rows is queried. A newer update makes this one stop before drawing.
       const timed = async (name: string, text: string) => {
         const t = performance.now();
         const r = await uq(text);
         timings[name] = Math.round(performance.now() - t);
         return r;
       };
-      const [r, agg] = await Promise.all([
-        timed("rows", sql.rows),
+      const [agg, r] = await Promise.all([
         timed("aggregates", sql.aggregates),
+        timed("rows", sql.rows),
       ]);
       rows = r;
       ({ series, points, links } = splitAggregates(agg, !!state.z, !!state.le));
