@@ -6,6 +6,7 @@
 // with no request leaving 127.0.0.1.
 
 import assert from "node:assert/strict";
+import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
@@ -16,6 +17,7 @@ import { tableFromIPC } from "apache-arrow";
 import type { Page } from "playwright-core";
 import { generateLines } from "../../bench/generate.js";
 import { defaultParquet } from "../../src/cli/query.js";
+import { layout } from "../../src/cli/render.js";
 import { compile, DEFAULT_STATE } from "../../src/components/explorer-query.js";
 import { BATCH_EVENTS } from "../../src/components/local-log-parse.js";
 import { parseStream } from "../../src/lib/parse/index.js";
@@ -25,6 +27,7 @@ import {
   distDir,
   errorCells,
   launch,
+  projectDir,
   type Site,
   serveDist,
   settled,
@@ -297,6 +300,101 @@ describe("explorer in Chromium", { timeout: 10 * 60_000 }, () => {
     assert.ok(times.every((t) => t > 0));
 
     assert.deepEqual(await errorCells(page), []);
+    assert.deepEqual(w.problems, []);
+    await page.close();
+  });
+
+  test("explorer: every export opens in its tool and matches the command line", async () => {
+    const page = await browser.context.newPage();
+    const w = await watch(page, site.origin);
+    await page.goto(`${site.origin}/explorer`, { waitUntil: "domcontentloaded", timeout: 120_000 });
+    await ready(page);
+    const text = async (id: string, name: string) =>
+      readFile((await saveExport(page, id, name)).path, "utf8");
+    /** Parses XML (GraphML, SVG) in Chromium: [root element, count of each tag, parse error]. */
+    const xml = (source: string, type: string, tags: string[]) =>
+      page.evaluate(
+        ({ source, type, tags }) => {
+          const doc = new DOMParser().parseFromString(source, type as DOMParserSupportedType);
+          const error = doc.querySelector("parsererror")?.textContent ?? null;
+          const counts = tags.map((t) => doc.getElementsByTagName(t).length);
+          return { root: doc.documentElement.localName, counts, error };
+        },
+        { source, type, tags },
+      );
+
+    // psad CSV: byte for byte what the page's own command line prints.
+    const psadCsv = await text("export-psad", "explorer-psad.csv");
+    const cmd = (await page.textContent("#explorer-command")) ?? "";
+    const expected = `fwglow psad --CSV --keep-ack-rst --CSV-fields '${DEFAULT_STATE.fields}' --CSV-regex '${DEFAULT_STATE.regex}'`;
+    assert.ok(cmd.startsWith(expected), cmd);
+    const cli = await new Promise<string>((ok, fail) =>
+      execFile(
+        process.execPath,
+        [
+          join(projectDir, "bin", "fwglow.js"),
+          ...["psad", "--CSV", "--keep-ack-rst", "--CSV-fields", DEFAULT_STATE.fields],
+          ...["--CSV-regex", DEFAULT_STATE.regex],
+        ],
+        { maxBuffer: 1 << 26 },
+        (e, out) => (e ? fail(e) : ok(out)),
+      ),
+    );
+    assert.equal(psadCsv.split("\n").length - 1, 141);
+    assert.equal(psadCsv, cli);
+
+    // RFC 4180 CSV: DuckDB reads it back, raw lines (with their commas and quotes) intact.
+    const csvPath = (await saveExport(page, "export-csv", "explorer-export.csv")).path;
+    const instance = await DuckDBInstance.create();
+    const conn = await instance.connect();
+    const [csv] = (
+      await conn.runAndReadAll(
+        `SELECT count(*)::INTEGER AS n, count(DISTINCT raw)::INTEGER AS raws, arg_min(raw, line) AS first FROM read_csv('${csvPath}', header = true)`,
+      )
+    ).getRowObjects();
+    const firstRaw = await page.locator("tr.raw-line code").first().textContent();
+    assert.deepEqual(csv, { n: 141, raws: 141, first: firstRaw });
+
+    // DOT: Graphviz (the WebAssembly build `fwglow render` uses) lays it out; GraphML (Gephi's
+    // format) parses as XML with the same nodes and edges.
+    const dot = await text("export-dot", "explorer.dot");
+    const laidOut = JSON.parse(await layout(dot, "json", "dot")) as {
+      objects?: unknown[];
+      edges?: unknown[];
+    };
+    const nodes = laidOut.objects?.length ?? 0;
+    const edges = laidOut.edges?.length ?? 0;
+    assert.ok(nodes > 2 && edges > 1, `${nodes} nodes, ${edges} edges`);
+    const graphml = await xml(await text("export-graphml", "explorer.graphml"), "application/xml", [
+      "node",
+      "edge",
+    ]);
+    assert.deepEqual(graphml, { root: "graphml", counts: [nodes, edges], error: null });
+
+    // SVGs parse, with one circle per point and one titled mark per node; PNGs decode.
+    const points = Number(
+      (await page.textContent("#explorer-points .muted"))?.match(/^([\d,]+) distinct/)?.[1],
+    );
+    for (const [id, tag, count] of [
+      ["export-series-svg", "rect", -1],
+      ["export-points-svg", "circle", points],
+      ["export-links-svg", "title", nodes], // a titled mark per node
+    ] as const) {
+      const svg = await xml(await text(id, `${id}.svg`), "image/svg+xml", [tag]);
+      assert.equal(svg.error, null, id);
+      assert.equal(svg.root, "svg", id);
+      assert.ok(count < 0 ? (svg.counts[0] ?? 0) > 0 : svg.counts[0] === count, `${id}: ${tag}`);
+    }
+    for (const id of ["export-series-png", "export-links-png"]) {
+      const png = await readFile((await saveExport(page, id, `${id}.png`)).path);
+      const size = await page.evaluate(async (b64) => {
+        const img = new Image();
+        img.src = `data:image/png;base64,${b64}`;
+        await img.decode();
+        return [img.naturalWidth, img.naturalHeight];
+      }, png.toString("base64"));
+      assert.ok((size[0] ?? 0) > 100 && (size[1] ?? 0) > 100, `${id}: ${size}`);
+    }
     assert.deepEqual(w.problems, []);
     await page.close();
   });
