@@ -152,7 +152,7 @@ function defaultTooltip<T>(
   return lines.join("\n");
 }
 
-/** The axes, ticks and labels (the points go on their own layer, see rasterPlus). */
+/** The axes, ticks and labels (the points are copied over them: see rasterPlus in draw). */
 function paintAxes(ctx: CanvasRenderingContext2D, scene: Scene, ink: string): void {
   ctx.lineWidth = 1;
   ctx.strokeStyle = ink;
