@@ -4,8 +4,8 @@
 //
 //   node --import tsx bench/explorer.ts [ROUNDS] [--pause MS] [--local LOG]
 //
-// The first change comes the moment the page's idle work (findings, warm-up) is done, or
-// MS later with --pause (a reader's pause: the browser collects the warm-up's garbage).
+// The first change comes the moment the page's idle work (warm-up, then findings) is done,
+// or MS later with --pause (a reader's pause).
 // With --local, then opens LOG (e.g. `node --import tsx bench/generate.ts 1000000 /tmp/1m.log`)
 // through the page's file picker and reports the parse + load time and the JS heap.
 import { launch, serveDist, settled } from "../test/browser/harness.js";
@@ -30,6 +30,13 @@ const site = await serveDist();
 const browser = await launch();
 try {
   const page = await browser.context.newPage();
+  /** Waits for the explorer's idle work (explorer.ts: the warm-up, then the findings). */
+  const done = (work: "warm" | "findings", timeout: number) =>
+    page.waitForFunction(
+      (work) => (window as unknown as Win).__explorer.dataset[work] === "done",
+      work,
+      { timeout },
+    );
   page.on("pageerror", (e) => console.error(`page error: ${e.message}`));
   page.on("console", (m) => m.type() === "error" && console.error(`console: ${m.text()}`));
   const t0 = Date.now();
@@ -39,19 +46,10 @@ try {
     timeout: 120_000,
   });
   await page.evaluate(() => (window as unknown as Win).__explorer.updated);
-  await page.waitForFunction(
-    () => (window as unknown as Win).__explorer.dataset.findings === "done",
-    undefined,
-    { timeout: 120_000 },
-  );
-  console.log(`page ready (data loaded, first view drawn, findings done): ${Date.now() - t0} ms`);
-  // The page's last idle work: one off-screen pass over every row (explorer.ts, warmUp).
-  await page.waitForFunction(
-    () => (window as unknown as Win).__explorer.dataset.warm === "done",
-    undefined,
-    { timeout: 120_000 },
-  );
+  await done("warm", 120_000);
   console.log(`warmed up: ${Date.now() - t0} ms`);
+  await done("findings", 120_000);
+  console.log(`page ready (data loaded, first view drawn, findings done): ${Date.now() - t0} ms`);
   await page.waitForTimeout(pause);
   const all: number[] = [];
   const painted: number[] = [];
@@ -109,18 +107,10 @@ try {
     await page.evaluate(() => (window as unknown as Win).__explorer.updated);
     // The findings' detections run in the same DuckDB after a load: time filter changes after them.
     const f0 = Date.now();
-    await page.waitForFunction(
-      () => (window as unknown as Win).__explorer.dataset.findings === "done",
-      undefined,
-      { timeout: 300_000 },
-    );
-    console.log(`local log: findings done ${Date.now() - f0} ms after the first view`);
-    await page.waitForFunction(
-      () => (window as unknown as Win).__explorer.dataset.warm === "done",
-      undefined,
-      { timeout: 300_000 },
-    );
+    await done("warm", 300_000);
     console.log(`local log: warmed up ${Date.now() - f0} ms after the first view`);
+    await done("findings", 300_000);
+    console.log(`local log: findings done ${Date.now() - f0} ms after the first view`);
     const heap = await page.evaluate(
       () =>
         (performance as unknown as { memory?: { usedJSHeapSize: number } }).memory

@@ -542,12 +542,14 @@ export function explorer(
       cfgError = e instanceof ConfigError || e instanceof Error ? e.message : String(e);
     }
     const timings: Record<string, number> = {};
+    let opts: ReturnType<typeof queryOptions>;
     let rows: Row[];
     let series: Row[];
     let points: Row[];
     let links: Row[];
     try {
-      const sql = queries(c, state, queryOptions());
+      opts = queryOptions();
+      const sql = queries(c, state, opts);
       // The last link graph's layout stops here, not when the new one is drawn: on two cores
       // its worker would take half the CPU from DuckDB's (the old graph stays, as laid out).
       invalidateLg();
@@ -606,7 +608,7 @@ export function explorer(
     lap("drawTable");
 
     // Time series
-    const svg = seriesPlot(series, queryOptions().bucket, width);
+    const svg = seriesPlot(series, opts.bucket, width);
     seriesBox.replaceChildren(svg ?? el("em", {}, "No timestamps in the matching events."));
     lap("drawSeries");
 
@@ -681,10 +683,11 @@ export function explorer(
    */
   async function warmUp(isCurrent: () => boolean): Promise<void> {
     const view: ExplorerState = { ...state, mode: "sql", where: "TRUE" };
-    const agg = await uq(queries(compile(view), view, queryOptions()).aggregates);
+    const opts = queryOptions();
+    const agg = await uq(queries(compile(view), view, opts).aggregates);
     if (!isCurrent()) return;
     const { series, points, links } = splitAggregates(agg, !!view.z, !!view.le);
-    seriesPlot(series, queryOptions().bucket, width);
+    seriesPlot(series, opts.bucket, width);
     if (points.length) scatter3d(countedPoints(points), pointOptions());
     buildGraph(linkTuples(links, !!view.le), { config: lastCfg, twoColumn: !view.le });
   }
